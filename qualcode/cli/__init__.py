@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "qualcode.cli.importing",
     "qualcode.cli.frameworks",
     "qualcode.cli.codes",
+    "qualcode.cli.demo",
     "qualcode.cli.exporting",
     "qualcode.cli.refi",
     "qualcode.cli.search",
