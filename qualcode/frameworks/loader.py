@@ -12,8 +12,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,15 +19,15 @@ from typing import Any
 import yaml
 
 from qualcode.errors import QualcodeError
+from qualcode.frameworks.model import PALETTE, Framework, FrameworkCode, iter_codes
+
+__all__ = [
+    "Framework", "FrameworkCode", "FrameworkError", "iter_codes", "list_frameworks",
+    "load_framework", "parse_framework", "validate_framework",
+]
 
 REQUIRED_LANGUAGES = ("fi", "en")
 """Languages every title and label must have."""
-
-PALETTE = (
-    "#4fc3f7", "#ffb74d", "#81c784", "#f06292", "#ba68c8",
-    "#ffd54f", "#4db6ac", "#e57373", "#9575cd", "#aed581",
-)
-"""Colours (readable on a dark terminal) given to top-level codes that name none."""
 
 FRAMEWORK_FIELDS = ("name", "title", "source", "description", "codes")
 CODE_FIELDS = (
@@ -47,46 +45,6 @@ _KEYS = tuple("123456789")
 
 class FrameworkError(QualcodeError):
     """A framework file is missing, unreadable or breaks the codebook format."""
-
-
-@dataclass
-class FrameworkCode:
-    """One element of a framework: a code with its codebook entry and sub-codes.
-
-    ``path`` is the framework name and the ids from the root joined by ``/``
-    (``operating-process/ordering/need``); text fields map a language code to text.
-    """
-
-    id: str
-    path: str
-    label: dict[str, str]
-    definition: dict[str, str] = field(default_factory=dict)
-    use_when: dict[str, str] = field(default_factory=dict)
-    not_when: dict[str, str] = field(default_factory=dict)
-    indicators: dict[str, list[str]] = field(default_factory=dict)
-    colour: str = PALETTE[0]
-    key: str | None = None
-    children: list[FrameworkCode] = field(default_factory=list)
-
-
-@dataclass
-class Framework:
-    """A codebook to code against: its identity, citation and tree of codes."""
-
-    name: str
-    title: dict[str, str]
-    source: str = ""
-    description: dict[str, str] = field(default_factory=dict)
-    codes: list[FrameworkCode] = field(default_factory=list)
-
-
-def iter_codes(framework: Framework) -> Iterator[FrameworkCode]:
-    """Yield every code depth-first, each parent before its children, in file order."""
-    stack = list(reversed(framework.codes))
-    while stack:
-        code = stack.pop()
-        yield code
-        stack.extend(reversed(code.children))
 
 
 def _data_dir() -> Any:
@@ -417,7 +375,7 @@ def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"yes/no value {value}"
+        return "true" if value else "false"
     names = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}
     return names.get(type(value), type(value).__name__) + (
         f" {value!r}" if isinstance(value, (int, float, str)) else ""
@@ -426,6 +384,8 @@ def _kind(value: Any) -> str:
 
 def _quote_hint(value: Any) -> str:
     """YAML reads unquoted yes/no/on/off as booleans and digits as numbers."""
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, bool):
+        return " (YAML reads unquoted yes/no/on/off as true/false; put the text in quotes)"
+    if isinstance(value, (int, float)):
         return " (put it in quotes to keep it as text)"
     return ""
