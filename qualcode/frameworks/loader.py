@@ -123,20 +123,22 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_unique_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
+    """Build a mapping, raising a marked error (so with a line) on a repeated key."""
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # '<<: *anchor' keys may be overridden on purpose
         key = loader.construct_object(key_node, deep=True)
         try:
-            first = seen.setdefault(key, key_node.start_mark.line + 1)
+            first = seen.get(key)
         except TypeError:
             continue  # unhashable key: construct_mapping reports it below
-        if first != key_node.start_mark.line + 1:
+        if first is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (first given on line {first})",
                 key_node.start_mark,
             )
+        seen[key] = key_node.start_mark.line + 1
     return loader.construct_mapping(node, deep=True)
 
 
@@ -222,6 +224,8 @@ class _Checker:
 
     def identifier(self, value: Any, where: str, what: str) -> str:
         """A name or id: lower-case letters, digits and hyphens."""
+        if value is None:
+            self.fail(where, f"{what} is empty")
         if not isinstance(value, str):
             self.fail(where, f"{what} must be text, got {_kind(value)}; quote it")
         if not _ID.match(value):

@@ -1,0 +1,76 @@
+"""Team coding: `qualcode agreement` and `qualcode merge`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcode.cli.common import emit, format_option, open_project, project_argument
+from qualcode.coding.agreement import UNITS, agreement
+from qualcode.coding.merge import merge_project
+from qualcode.errors import InputError
+from qualcode.store import Store
+
+
+@click.command("agreement")
+@project_argument
+@click.option("--coders", required=True, help="Comma-separated coder names, two or more.")
+@click.option("--codes", "code_refs", default=None, help="Comma-separated codes (default: every code used).")
+@click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True)
+@format_option
+def agreement_command(project: Path, coders: str, code_refs: str | None, unit: str, fmt: str) -> None:
+    """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
+
+    A coder who did not code a document at all counts as missing there, not as disagreeing.
+
+    \b
+    Example:
+        qualcode agreement study.qualcode --coders anna,ville --unit segment --format json
+    """
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    with open_project(project) as store:
+        code_ids = [store.find_code(ref.strip()).id for ref in code_refs.split(",")] if code_refs else None
+        report = agreement(store, names, code_ids=code_ids, unit=unit)
+    records = [{"code": c.code, "percent": c.percent, "kappa": c.kappa, "alpha": c.alpha, "units": c.units}
+               for c in [*report.codes, report.overall]]
+    emit(records, fmt, json_value=report.to_json() if fmt == "json" else None)
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def merge(target: Path, sources: tuple[Path, ...]) -> None:
+    """Merge coded copies of a project (.qualcode) or .qdpx files into TARGET.
+
+    Documents are matched by content, codes by GUID then path; no coding is ever duplicated,
+    so merging the same source twice changes nothing the second time.
+
+    \b
+    Example:
+        qualcode merge study.qualcode anna.qualcode ville.qdpx
+    """
+    with open_project(target, write=True) as store:
+        for source_path in sources:
+            if not source_path.exists():
+                raise InputError(f"{source_path} does not exist.")
+            with _open_source(source_path) as source:
+                report = merge_project(store, source, label=source_path.name)
+            click.echo(f"{source_path}:")
+            for line in report.lines():
+                click.echo(f"  {line}")
+
+
+def _open_source(path: Path) -> Store:
+    if path.suffix.lower() == ".qdpx":
+        from qualcode.io.refi import import_qdpx
+
+        scratch = Store.memory(user=None)
+        import_qdpx(scratch, path)
+        return scratch
+    return Store.open(path, read_only=True)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(agreement_command)
+    cli.add_command(merge)

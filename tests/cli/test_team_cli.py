@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from qualcode.cli import cli
+from qualcode.store import Store
+from tests.conftest import TRANSCRIPT, simple_spans
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def base_project(path):
+    with Store.open(path, create=True) as store:
+        turns, segments = simple_spans(TRANSCRIPT)
+        store.add_document(title="H1", text=TRANSCRIPT, format="txt", language="fi", respondent="H1",
+                           turns=turns, segments=segments)
+        store.add_code("Tilaaminen")
+        store.add_code("Tunteet")
+        store.set_attribute("H1", "role", "owner")
+    return path
+
+
+def code_copy(path, coder, spans):
+    with Store.open(path, user=coder) as store:
+        doc = store.document("H1")
+        for name, (start, end) in spans:
+            store.add_coding(doc.id, store.find_code(name).id, start, end)
+        store.set_memo("code", store.find_code("Tunteet").id, f"memo by {coder}")
+
+
+def test_merge_two_coders_then_agreement_and_idempotence(tmp_path):
+    base = base_project(tmp_path / "base.qualcode")
+    anna, ville = tmp_path / "anna.qualcode", tmp_path / "ville.qualcode"
+    shutil.copy(base, anna)
+    shutil.copy(base, ville)
+    with Store.open(base, read_only=True) as store:
+        segments = store.segments(store.document("H1").id)
+    first, last = segments[1], segments[-1]
+    code_copy(anna, "anna", [("Tilaaminen", (first.start, first.end)), ("Tunteet", (last.start, last.end))])
+    code_copy(ville, "ville", [("Tilaaminen", (first.start, first.end))])
+    with Store.open(ville, user="ville") as store:  # ville adds an inductive theme of his own
+        code = store.add_code("Sesongit")
+        store.add_coding(store.document("H1").id, code, first.start, first.end)
+
+    result = run("merge", base, anna, ville)
+    assert result.exit_code == 0, result.output
+    assert f"{anna}:\n  added    0 documents, 0 codebooks, 0 codes, 2 codings, 1 memos, 0 attributes" in result.output
+    assert "added    0 documents, 0 codebooks, 1 codes, 2 codings, 0 memos, 0 attributes" in result.output
+    assert "skipped  code memo by ville: differs from the target's; kept the target's" in result.output
+
+    again = run("merge", base, anna, ville)
+    assert "added    0 documents, 0 codebooks, 0 codes, 0 codings, 0 memos, 0 attributes" in again.output
+    with Store.open(base, read_only=True) as store:
+        assert len(store.codings()) == 4
+        assert store.coders() == ["anna", "ville"]
+
+    report = json.loads(run("agreement", base, "--coders", "anna,ville", "--format", "json").output)
+    by_code = {c["code"]: c for c in report["codes"]}
+    assert by_code["Tilaaminen"]["percent"] == 1.0
+    assert by_code["Tunteet"]["percent"] == (len(segments) - 1) / len(segments)
+    assert by_code["Sesongit"]["alpha"] < 0
+    assert set(report["overall"]) == {"code", "percent", "kappa", "alpha", "units"}
+
+
+def test_agreement_needs_known_coders(tmp_path):
+    base = base_project(tmp_path / "base.qualcode")
+    result = run("agreement", base, "--coders", "anna,ville")
+    assert result.exit_code == 1
+    assert "No codings by anna, ville" in result.output
