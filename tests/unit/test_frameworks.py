@@ -205,6 +205,22 @@ def test_user_file_loads_by_path_with_defaults(tmp_path: Path) -> None:
     assert discount.definition == {} and discount.key is None
 
 
+def test_user_file_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))
+
+    assert load_framework(path).name == "mine"
+
+
+def test_user_file_not_in_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_bytes(MINIMAL.replace("Oma", "Äly").encode("latin-1"))
+
+    with pytest.raises(FrameworkError) as error:
+        load_framework(path)
+    assert str(error.value) == f"{path}: not UTF-8 text (byte 25); save the file as UTF-8"
+
+
 def test_validate_framework_takes_parsed_data() -> None:
     data = {"name": "x", "title": {"fi": "X", "en": "X"},
             "codes": [{"id": "a", "label": {"fi": "A", "en": "A"}}]}
@@ -363,6 +379,14 @@ BROKEN = {
         HEAD + "\t- id: emotions\n",
         "line 4, column 1: invalid YAML: found character '\\t' that cannot start any "
         "token (while scanning for the next token); indent with spaces, not tabs",
+    ),
+    "empty id": (
+        HEAD + "  - id:\n    label: {fi: Tunteet, en: Emotions}\n",
+        "code #1 under 'five-es': id is empty",
+    ),
+    "duplicate key in a flow mapping": (
+        HEAD + "  - id: emotions\n    label: {fi: Tunteet, fi: Tunne}\n",
+        "line 5, column 28: invalid YAML: duplicate key 'fi' (first given on line 5)",
     ),
     "duplicate yaml key": (
         HEAD + CODE + "    label: {fi: Tunne, en: Emotion}\n",
