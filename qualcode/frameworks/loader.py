@@ -87,8 +87,9 @@ def load_framework(name_or_path: str | os.PathLike[str]) -> Framework:
     except IsADirectoryError:
         raise FrameworkError(f"{source}: is a folder; give the path of a .yaml file") from None
     except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise FrameworkError(
-            f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+            f"{source}: line {line}: not UTF-8 text; save the file as UTF-8"
         ) from None
     except OSError as exc:
         raise FrameworkError(f"{source}: cannot be read: {exc.strerror}") from None

@@ -218,7 +218,7 @@ def test_user_file_not_in_utf8(tmp_path: Path) -> None:
 
     with pytest.raises(FrameworkError) as error:
         load_framework(path)
-    assert str(error.value) == f"{path}: not UTF-8 text (byte 25); save the file as UTF-8"
+    assert str(error.value) == f"{path}: line 2: not UTF-8 text; save the file as UTF-8"
 
 
 def test_validate_framework_takes_parsed_data() -> None:
@@ -386,7 +386,7 @@ BROKEN = {
     ),
     "duplicate key in a flow mapping": (
         HEAD + "  - id: emotions\n    label: {fi: Tunteet, fi: Tunne}\n",
-        "line 5, column 28: invalid YAML: duplicate key 'fi' (first given on line 5)",
+        "line 5, column 26: invalid YAML: duplicate key 'fi' (first given on line 5)",
     ),
     "duplicate yaml key": (
         HEAD + CODE + "    label: {fi: Tunne, en: Emotion}\n",
