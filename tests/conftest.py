@@ -58,3 +58,14 @@ def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.skip(f"{SHARED} is absent: the shared domain files (schemas, fixtures) are not checked out beside the repo")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory) -> Path:
+    """The demo project built once per test session from corpora/ (open it read-only in tests,
+    or copy it with `shutil.copy` before changing anything)."""
+    from qualcode.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.qualcode"
+    build_demo(path)
+    return path
