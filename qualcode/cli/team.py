@@ -8,6 +8,7 @@ import click
 
 from qualcode.cli.common import emit, format_option, open_project, project_argument
 from qualcode.coding.agreement import UNITS, agreement
+from qualcode.coding.disagreements import disagreements, resolve
 from qualcode.coding.merge import merge_project
 from qualcode.errors import InputError
 from qualcode.store import Store
@@ -71,6 +72,50 @@ def _open_source(path: Path) -> Store:
     return Store.open(path, read_only=True)
 
 
+@click.command("disagreements")
+@project_argument
+@click.option("--coders", required=True, help="Comma-separated coder names, two or more.")
+@click.option("--codes", "code_refs", default=None, help="Comma-separated codes (default: every code used).")
+@format_option
+def disagreements_command(project: Path, coders: str, code_refs: str | None, fmt: str) -> None:
+    """List the unresolved sentences where coders differ on a code, numbered for `qualcode resolve`.
+
+    \b
+    Example:
+        qualcode disagreements study.qualcode --coders anna,ville
+    """
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    with open_project(project) as store:
+        code_ids = [store.find_code(ref.strip()).id for ref in code_refs.split(",")] if code_refs else None
+        items = disagreements(store, names, code_ids=code_ids)
+    records = [{"unit": i, "document": d.document, "respondent": d.respondent, "code": d.code, "start": d.start,
+                "end": d.end, "coded_by": ",".join(d.coders_with_code()), "text": d.text}
+               for i, d in enumerate(items, start=1)]
+    emit(records, fmt, columns=["unit", "document", "respondent", "code", "start", "end", "coded_by", "text"])
+
+
+@click.command("resolve")
+@project_argument
+@click.option("--coders", required=True, help="The same coders as for `qualcode disagreements`.")
+@click.option("--unit", "unit_number", type=int, required=True, help="Unit number from the listing.")
+@click.option("--keep", required=True, help="A coder's name, 'both' or 'neither'.")
+def resolve_command(project: Path, coders: str, unit_number: int, keep: str) -> None:
+    """Resolve one disagreement: keep one coder's coding, both, or neither (recorded, undoable).
+
+    \b
+    Example:
+        qualcode resolve study.qualcode --coders anna,ville --unit 1 --keep anna
+    """
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    with open_project(project, write=True) as store:
+        items = disagreements(store, names)
+        if not 1 <= unit_number <= len(items):
+            raise InputError(f"There are {len(items)} unresolved units; give --unit between 1 and {len(items)}.")
+        item = items[unit_number - 1]
+        resolve(store, item, keep)
+    click.echo(f"Resolved unit {unit_number} ({item.document}, {item.code}): kept {keep}.")
+
+
 def register(cli: click.Group) -> None:
-    cli.add_command(agreement_command)
-    cli.add_command(merge)
+    for command in (agreement_command, merge, disagreements_command, resolve_command):
+        cli.add_command(command)

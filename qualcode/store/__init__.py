@@ -10,9 +10,11 @@ from qualcode.store.codebooks import CodebooksMixin
 from qualcode.store.codings import CodingsMixin
 from qualcode.store.core import StoreCore
 from qualcode.store.documents import DocumentsMixin, SegmentSpan, TurnSpan, content_hash
+from qualcode.store.resolutions import ResolutionsMixin
+from qualcode.store.tables import TablesMixin
 
 
-class Store(CodingsMixin, CodebooksMixin, DocumentsMixin, StoreCore):
+class Store(ResolutionsMixin, TablesMixin, CodingsMixin, CodebooksMixin, DocumentsMixin, StoreCore):
     """A qualcode project."""
 
 

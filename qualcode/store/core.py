@@ -29,7 +29,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # Tables whose changes are recorded row by row and can be undone.
 UNDOABLE_TABLES = frozenset(
     {"codebooks", "codes", "codings", "memos", "code_links", "cell_summaries", "suggestions",
-     "respondent_attributes", "attributes", "settings"}
+     "respondent_attributes", "attributes", "settings", "resolutions"}
 )
 
 

@@ -159,6 +159,22 @@ CREATE INDEX audit_group ON audit(group_id);
 CREATE INDEX audit_state ON audit(state, group_id);
 """
 
-MIGRATIONS: list[str] = [MIGRATION_1]
+# Team coding: how a disagreement between coders was resolved.
+MIGRATION_2 = """
+CREATE TABLE resolutions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    coders TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    resolved_by TEXT NOT NULL,
+    resolved_at TEXT NOT NULL
+);
+CREATE INDEX resolutions_unit ON resolutions(document_id, code_id, start);
+"""
+
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -72,3 +72,19 @@ def test_agreement_needs_known_coders(tmp_path):
     result = run("agreement", base, "--coders", "anna,ville")
     assert result.exit_code == 1
     assert "No codings by anna, ville" in result.output
+
+
+def test_disagreements_listing_and_resolve(tmp_path):
+    base = base_project(tmp_path / "base.qualcode")
+    with Store.open(base, read_only=True) as store:
+        segments = store.segments(store.document("H1").id)
+    code_copy(base, "anna", [("Tilaaminen", (segments[1].start, segments[1].end))])
+    with Store.open(base, user="ville") as store:
+        store.add_coding(store.document("H1").id, store.find_code("Tunteet").id, segments[2].start, segments[2].end)
+    listing = run("disagreements", base, "--coders", "anna,ville", "--format", "csv").output.splitlines()
+    assert listing[0] == "unit,document,respondent,code,start,end,coded_by,text"
+    assert listing[1] == f"1,H1,H1,Tilaaminen,{segments[1].start},{segments[1].end},anna,Meillä on pieni lahjatavarakauppa."
+    assert len(listing) == 3
+    result = run("resolve", base, "--coders", "anna,ville", "--unit", "2", "--keep", "neither")
+    assert result.output == "Resolved unit 2 (H1, Tunteet): kept neither.\n"
+    assert len(run("disagreements", base, "--coders", "anna,ville", "--format", "csv").output.splitlines()) == 2

@@ -96,3 +96,28 @@ def test_units_without_codings_by_one_coder_are_missing(small_project):
     store.add_coding(second, code, 3, 10, coder="anna")  # ville never coded H2
     report = agreement(store, ["anna", "ville"], unit="document")
     assert report.codes[0].units == 1
+
+
+def test_disagreements_listed_resolved_and_undone(small_project):
+    from qualcode.coding.disagreements import disagreements, resolve
+
+    store, doc = small_project
+    code = store.add_code("Tilaaminen")
+    segments = store.segments(doc)
+    store.add_coding(doc, code, segments[3].start, segments[3].end, coder="anna")
+    store.add_coding(doc, code, segments[3].start, segments[3].end, coder="ville")
+    store.add_coding(doc, code, segments[4].start, segments[5].end, coder="anna")
+    store.add_coding(doc, code, segments[1].start, segments[1].end, coder="ville")
+    found = disagreements(store, ["anna", "ville"])
+    assert [(d.start, d.coders_with_code()) for d in found] == [
+        (segments[1].start, ["ville"]), (segments[4].start, ["anna"]), (segments[5].start, ["anna"])]
+    resolve(store, found[0], "anna")  # anna did not code it: ville's coding goes
+    assert [c.coder for c in store.codings(code_ids=[code]) if c.start == segments[1].start] == []
+    resolve(store, found[1], "both")
+    left = disagreements(store, ["anna", "ville"])
+    assert [d.start for d in left] == [segments[5].start]
+    assert [r["decision"] for r in store.resolutions()] == ["anna", "both"]
+    store.undo()
+    store.undo()
+    assert len(disagreements(store, ["anna", "ville"])) == 3
+    assert len(store.codings(coders=["ville"])) == 2
