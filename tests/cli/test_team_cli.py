@@ -78,9 +78,9 @@ def test_disagreements_listing_and_resolve(tmp_path):
     base = base_project(tmp_path / "base.qualcode")
     with Store.open(base, read_only=True) as store:
         segments = store.segments(store.document("H1").id)
-    code_copy(base, "anna", [("Tilaaminen", (segments[1].start, segments[1].end))])
-    with Store.open(base, user="ville") as store:
-        store.add_coding(store.document("H1").id, store.find_code("Tunteet").id, segments[2].start, segments[2].end)
+    agreed = ("Tilaaminen", (segments[3].start, segments[3].end))
+    code_copy(base, "anna", [("Tilaaminen", (segments[1].start, segments[1].end)), agreed])
+    code_copy(base, "ville", [("Tunteet", (segments[2].start, segments[2].end)), agreed])
     listing = run("disagreements", base, "--coders", "anna,ville", "--format", "csv").output.splitlines()
     assert listing[0] == "unit,document,respondent,code,start,end,coded_by,text"
     assert listing[1] == f"1,H1,H1,Tilaaminen,{segments[1].start},{segments[1].end},anna,Meillä on pieni lahjatavarakauppa."
