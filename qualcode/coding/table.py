@@ -8,6 +8,8 @@ total rows, and the machine-readable form scripts rely on (`data`, written as JS
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +37,8 @@ class Table:
     row_levels: list[int] | None = None
     """Indentation level of each row's first cell (depth in the code tree)."""
     row_colours: list[str | None] | None = None
-    """A '#rrggbb' code colour per row, shown beside the first cell in xlsx, docx and html."""
+    """A '#rrggbb' code colour per row, shown on the `colour_column` cell in xlsx, docx and html."""
+    colour_column: int = 0
     total_rows: int = 0
     """How many rows at the bottom are totals (printed bold)."""
     total_columns: int = 0
@@ -97,3 +100,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "✓" if value else ""
     return str(value)
+
+
+def slug(text: str) -> str:
+    """A file-name stem: 'Asiakkaan tunteet' -> 'asiakkaan-tunteet'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "table"

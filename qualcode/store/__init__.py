@@ -11,10 +11,14 @@ from qualcode.store.codings import CodingsMixin
 from qualcode.store.core import StoreCore
 from qualcode.store.documents import DocumentsMixin, SegmentSpan, TurnSpan, content_hash
 from qualcode.store.resolutions import ResolutionsMixin
+from qualcode.store.safety import SafetyMixin
+from qualcode.store.search import SearchIndexMixin, SuggestionsMixin
 from qualcode.store.tables import TablesMixin
+from qualcode.store.workbench import WorkbenchMixin
 
 
-class Store(ResolutionsMixin, TablesMixin, CodingsMixin, CodebooksMixin, DocumentsMixin, StoreCore):
+class Store(SafetyMixin, WorkbenchMixin, SearchIndexMixin, SuggestionsMixin, ResolutionsMixin, TablesMixin, CodingsMixin, CodebooksMixin,
+            DocumentsMixin, StoreCore):
     """A qualcode project."""
 
 

@@ -175,6 +175,37 @@ CREATE TABLE resolutions (
 CREATE INDEX resolutions_unit ON resolutions(document_id, code_id, start);
 """
 
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2]
+# Search index (FTS5 over chunk texts and lemmas; see store/search.py) and the originally
+# suggested span of a suggestion, so a rejected one is never suggested again after an adjustment.
+MIGRATION_3 = """
+CREATE TABLE search_documents (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL,
+    tokens INTEGER NOT NULL,
+    indexed_at TEXT NOT NULL
+);
+CREATE TABLE search_chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    turn_id INTEGER,
+    role TEXT NOT NULL,
+    speaker TEXT,
+    language TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    lemma TEXT NOT NULL
+);
+CREATE INDEX search_chunks_document ON search_chunks(document_id, start);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    text, lemma, content = 'search_chunks', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+ALTER TABLE suggestions ADD COLUMN suggested_start INTEGER;
+ALTER TABLE suggestions ADD COLUMN suggested_end INTEGER;
+CREATE INDEX suggestions_status ON suggestions(status, source, code_id);
+"""
+
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
 
 SCHEMA_VERSION = len(MIGRATIONS)

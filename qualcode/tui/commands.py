@@ -1,0 +1,128 @@
+"""Every workbench action once: its key, stable binding id, footer text and palette title.
+
+The bindings and the command palette entries ("area: verb") are both generated from these
+tables, so a key, its description and its palette entry cannot drift apart. `tier` says from
+which terminal width the footer shows the key: 0 always (80 columns), 1 from 110, 2 from 150,
+None never (the key panel, `?`, and the palette still list it). A command without a key is
+in the palette only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding
+
+TIER_WIDTHS = (0, 110, 150)
+
+MOVE = Binding.Group("sentence", compact=True)
+EXTEND = Binding.Group("extend", compact=True)
+TURN = Binding.Group("turn", compact=True)
+WORD = Binding.Group("word", compact=True)
+UNCODED = Binding.Group("uncoded", compact=True)
+HISTORY = Binding.Group("undo/redo", compact=True)
+
+
+@dataclass(frozen=True)
+class Command:
+    key: str
+    action: str
+    area: str
+    verb: str
+    footer: str = ""
+    tier: int | None = None
+    key_display: str | None = None
+    group: Binding.Group | None = None
+    palette: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.area}.{self.verb.replace(' ', '-').replace('…', '')}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.area}: {self.verb}"
+
+    def binding(self, width: int = 80) -> Binding:
+        return Binding(self.key, self.action, self.footer or self.verb, show=self.visible(width),
+                       key_display=self.key_display, id=self.id, group=self.group, tooltip=self.title)
+
+    def visible(self, width: int) -> bool:
+        return self.tier is not None and width >= TIER_WIDTHS[self.tier]
+
+
+def _quick(n: int) -> Command:
+    return Command(str(n), f"apply_quick({n})", "coding", f"apply quick code {n}", "code",
+                   tier=0 if n == 1 else None, key_display="1-9" if n == 1 else None)
+
+
+WORKBENCH: tuple[Command, ...] = (
+    # coding first: the footer shows keys in this order
+    *(_quick(n) for n in range(1, 10)),
+    Command("c", "pick_code", "coding", "apply code…", "pick", tier=0),
+    Command("full_stop", "repeat_code", "coding", "repeat last code", "again", tier=1, key_display="."),
+    Command("i", "in_vivo", "coding", "in-vivo code", "in-vivo", tier=0),
+    Command("x", "remove_coding", "coding", "remove coding at cursor", "remove", tier=0),
+    Command("r", "change_coding", "coding", "change code of coding", "recode", tier=2),
+    Command("f", "fit_coding", "coding", "fit coding to selection", "fit", tier=2),
+    Command("plus", "extend_coding", "coding", "extend coding by a word", "grow", tier=None, key_display="+"),
+    Command("minus", "shrink_coding", "coding", "shrink coding by a word", "shrink", tier=None, key_display="-"),
+    Command("m", "memo_coding", "memo", "on coding", "memo", tier=1),
+    Command("M", "memo_document", "memo", "on document", "doc memo", tier=None),
+    Command("", "memo_code", "memo", "on code"),  # the palette, or m in the codes pane
+    Command("u", "undo", "history", "undo", "undo", tier=0, group=HISTORY),
+    Command("U", "redo", "history", "redo", "redo", tier=0, group=HISTORY),
+    # cursor and selection
+    Command("j", "next_sentence", "cursor", "next sentence", tier=0, group=MOVE),
+    Command("k", "previous_sentence", "cursor", "previous sentence", tier=0, group=MOVE),
+    Command("J", "extend_sentence_forward", "select", "extend by a sentence forward", tier=0, group=EXTEND),
+    Command("K", "extend_sentence_backward", "select", "extend by a sentence backward", tier=0, group=EXTEND),
+    Command("a", "select_turn", "select", "current turn", "turn", tier=1),
+    Command("space", "select_sentence", "select", "current sentence", "sentence", key_display="␣"),
+    Command("W", "extend_word_forward", "select", "extend by a word forward", tier=2, group=WORD),
+    Command("B", "extend_word_backward", "select", "extend by a word backward", tier=2, group=WORD),
+    Command("escape", "clear_selection", "select", "clear selection"),
+    Command("w", "next_word", "cursor", "next word"),
+    Command("b", "previous_word", "cursor", "previous word"),
+    Command("t", "next_turn", "cursor", "next turn", tier=2, group=TURN),
+    Command("T", "previous_turn", "cursor", "previous turn", tier=2, group=TURN),
+    # navigation
+    Command("n", "next_uncoded", "navigate", "next uncoded answer", tier=1, group=UNCODED),
+    Command("N", "previous_uncoded", "navigate", "previous uncoded answer", tier=1, group=UNCODED),
+    Command("o", "next_code_coding", "navigate", "next coding of selected code", "next of code", tier=2),
+    Command("O", "previous_code_coding", "navigate", "previous coding of selected code"),
+    Command("G", "guide_question", "navigate", "next turn of a guide question", "guide", tier=2),
+    Command("g", "goto_respondent", "navigate", "go to respondent", "go to", tier=1),
+    Command("greater_than_sign", "next_document", "navigate", "next document", key_display=">"),
+    Command("less_than_sign", "previous_document", "navigate", "previous document", key_display="<"),
+    # views
+    Command("R", "retrieve", "view", "retrieve coded passages", "retrieve", tier=1),
+    Command("L", "document_codings", "view", "this document's codings", "codings", tier=2),
+    Command("D", "toggle_documents", "view", "show or hide documents", "docs", tier=2),
+    Command("v", "next_codebook", "codebook", "switch active codebook", "codebook", tier=2),
+)
+
+RETRIEVAL: tuple[Command, ...] = (
+    Command("enter", "jump", "retrieval", "jump to passage", "jump", tier=0),
+    Command("s", "toggle_children", "retrieval", "include sub-codes", "sub-codes", tier=0),
+    Command("c", "choose_code", "retrieval", "choose code…", "code", tier=0),
+    Command("escape", "back", "retrieval", "back to transcript", "back", tier=0),
+)
+
+DOCUMENT_CODINGS: tuple[Command, ...] = (
+    Command("enter", "jump", "codings", "jump to coding", "jump", tier=0),
+    Command("escape", "back", "codings", "back to transcript", "back", tier=0),
+)
+
+
+def bindings(commands: Iterable[Command], width: int = 80) -> list[Binding]:
+    return [command.binding(width) for command in commands if command.key]
+
+
+def with_width(binding: Binding, commands: dict[str, Command], width: int) -> Binding:
+    """The same binding shown or hidden in the footer for a terminal this wide."""
+    command = commands.get(binding.id or "")
+    if command is None:
+        return binding
+    return replace(binding, show=command.visible(width))
