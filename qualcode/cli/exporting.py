@@ -122,7 +122,8 @@ def export_summary(project: Path, code_ref: str, columns: str | None, header: st
 
 @export.command("matrix")
 @project_argument
-@click.option("--code", "codes", multiple=True, help="Top code(s) whose trees are the rows (default: all).")
+@click.option("--code", "--codes", "codes", multiple=True,
+              help="Top code(s) whose trees are the rows (repeatable; default: all).")
 @click.option("--by", default="respondent", show_default=True,
               help="Columns: respondent, attribute:NAME, document or round.")
 @click.option("--cells", type=click.Choice(CELL_MODES), default="count", show_default=True,
@@ -157,7 +158,8 @@ def export_matrix(project: Path, codes: tuple[str, ...], by: str, cells: str, no
 
 @export.command("quotes")
 @project_argument
-@click.option("--code", "codes", multiple=True, required=True, help="Code(s) whose passages to quote.")
+@click.option("--code", "--codes", "codes", multiple=True, required=True,
+              help="Code(s) whose passages to quote (repeatable).")
 @click.option("--style", default="leading", show_default=True,
               help="leading (H3: ”…”), trailing (”…” – H3.) or a template with {quote}.")
 @click.option("--one-per-respondent", is_flag=True, help="Only each respondent's first passage per code.")
@@ -188,7 +190,8 @@ def export_quotes(project: Path, codes: tuple[str, ...], style: str, one_per_res
 
 @export.command("cooccurrence")
 @project_argument
-@click.option("--code", "codes", multiple=True, help="Top code(s) whose codes to compare (default: all).")
+@click.option("--code", "--codes", "codes", multiple=True,
+              help="Top code(s) whose codes to compare (repeatable; default: all).")
 @click.option("--mode", type=click.Choice(MODES), default="overlap", show_default=True,
               help="overlap: overlapping passages; segment: the same sentence.")
 @click.option("--where", "where", multiple=True, metavar="ATTRIBUTE=VALUE", help="Only these respondents.")
@@ -210,7 +213,7 @@ def export_cooccurrence(project: Path, codes: tuple[str, ...], mode: str, where:
 
 @export.command("frequencies")
 @project_argument
-@click.option("--code", "codes", multiple=True, help="Top code(s) (default: all).")
+@click.option("--code", "--codes", "codes", multiple=True, help="Top code(s) (repeatable; default: all).")
 @click.option("--where", "where", multiple=True, metavar="ATTRIBUTE=VALUE", help="Only these respondents.")
 @table_output
 def export_frequencies(project: Path, codes: tuple[str, ...], where: tuple[str, ...], fmt: str | None,

@@ -71,34 +71,37 @@ class Matrix:
     def to_table(self, *, caption: str | None = None, totals: bool = True, coverage: bool = True,
                  mark: str = PRESENCE_MARK) -> Table:
         w = words(self.language)
-        body = self.values.copy().reset_index(drop=True)
-        body.columns = [column.label for column in self.columns]
+        values = self.values.to_numpy().tolist()
         if self.cells == "presence":
-            body = body.map(lambda v: mark if v else "")
-        body = body.astype(object)
+            values = [[mark if v else "" for v in row] for row in values]
+        elif self.numeric:
+            values = [[_number(v) for v in row] for row in values]
         show_totals = totals and self.numeric
-        if show_totals:
-            body[w["total"]] = self.row_totals.to_numpy()
-        if coverage:
-            body[w["coverage"]] = [coverage_text(int(n), len(self.scope), self.language) for n in self.coverage]
-        body.insert(0, w["code"], [" > ".join(row.path) for row in self.rows])
+        people = len(self.scope)
+        records = []
+        for index, row in enumerate(self.rows):
+            record = [" > ".join(row.path), *values[index]]
+            if show_totals:
+                record.append(_number(self.row_totals.iat[index]))
+            if coverage:
+                record.append(coverage_text(int(self.coverage.iat[index]), people, self.language))
+            records.append(record)
         labels = [row.path[-1] for row in self.rows]
         levels = [row.depth for row in self.rows]
         colours: list[str | None] = [row.colour for row in self.rows]
         total_rows = 0
         if show_totals:
-            last = [w["total"], *self.column_totals.tolist(), self.grand_total]
+            last = [w["total"], *(_number(v) for v in self.column_totals.tolist()), _number(self.grand_total)]
             if coverage:
-                last.append(coverage_text(int(self.covered), len(self.scope), self.language))
-            body.loc[len(body)] = last
+                last.append(coverage_text(int(self.covered), people, self.language))
+            records.append(last)
             labels.append(w["total"])
             levels.append(0)
             colours.append(None)
             total_rows = 1
-        body = body.reset_index(drop=True)
-        for column in body.columns[1:]:
-            body[column] = [_number(v) if isinstance(v, (int, float, np.integer, np.floating)) else v
-                            for v in body[column]]
+        heading = [w["code"], *(column.label for column in self.columns)]
+        heading += ([w["total"]] if show_totals else []) + ([w["coverage"]] if coverage else [])
+        body = pd.DataFrame(records, columns=heading, dtype=object)
         heat = None
         if self.numeric:
             heat = self.values.astype(float).copy()
@@ -145,11 +148,19 @@ def code_matrix(store, codes: Sequence[Code | int | str] | Code | int | str | No
         return 0
 
     rows = [MatrixRow(c, tuple(tree.path(c)), depth_below_top(c), tree[c].colour, tree.is_leaf(c)) for c in row_ids]
-    frame = store.coding_frame(row_ids, with_text=cells in ("words", "text"), coders=coders)
-    frame = frame[frame["respondent"].isin(scope.rank)]
-    frame = frame.assign(column=frame["document_id"].map(document_column))
-    frame = frame[frame["column"].notna()]
-    frame["column"] = frame["column"].astype("int64")
+    needs_text = cells in ("words", "text")
+    frame = store.coding_frame(row_ids, with_text=needs_text, coders=coders, slim=not needs_text)
+    # Per document: its column and its respondent's rank; documents out of scope get -1.
+    documents = store.document_frame()
+    column_of = np.array([document_column.get(int(d), -1) for d in documents["id"]], dtype=np.int64)
+    rank_of = np.array([scope.rank.get(r, -1) for r in documents["respondent"]], dtype=np.int64)
+    position = pd.Index(documents["id"]).get_indexer(frame["document_id"].to_numpy())
+    column, rank = column_of[position], rank_of[position]
+    row = pd.Index(row_ids).get_indexer(frame["code_id"].to_numpy())
+    keep = (column >= 0) & (rank >= 0)
+    row, column, rank = row[keep], column[keep], rank[keep]
+    if needs_text:
+        frame = frame[keep].assign(row=row, column=column)
 
     # Which rows each code counts towards: itself, and with subtotals every ancestor among the rows.
     row_index = {c: i for i, c in enumerate(row_ids)}
@@ -159,52 +170,49 @@ def code_matrix(store, codes: Sequence[Code | int | str] | Code | int | str | No
             if ancestor in row_index:
                 inclusive[row_index[ancestor], i] = 1
     members = inclusive if subtotals else np.eye(len(row_ids), dtype=np.int64)
-    frame["row"] = frame["code_id"].map(row_index).astype("int64")
     keys = [column.key for column in columns]
-    expanded = _expand_to_rows(frame, inclusive)  # coverage always counts the whole subtree
-    coverage = expanded.groupby("row")["respondent"].nunique().reindex(range(len(row_ids)), fill_value=0)
-    coverage.index = row_ids
+    n_rows, n_columns, n_people = len(row_ids), len(columns), max(1, len(scope))
+
+    # Coverage: which respondents each row reaches with its whole subtree (a boolean product).
+    reached = np.zeros((n_rows, n_people), dtype=np.int64)
+    reached[row, rank] = 1
+    coverage = pd.Series(((inclusive @ reached) > 0).sum(axis=1), index=row_ids)
     result = Matrix(rows=rows, columns=columns, cells=cells, values=pd.DataFrame(), coverage=coverage,
                     scope=scope, by=by, language=language,
                     name=f"matrix-{slug('-'.join(tree[r].name for r in roots[:3]) or 'all')}")
-    result.covered = int(frame["respondent"].nunique())
+    result.covered = int(reached.any(axis=0).sum())
 
     if cells in ("count", "words", "presence"):
-        weight = frame["text"].str.split().str.len().fillna(0).astype("int64") if cells == "words" else None
-        direct = np.zeros((len(row_ids), len(columns)), dtype=np.int64)
-        if not frame.empty:
-            np.add.at(direct, (frame["row"].to_numpy(), frame["column"].to_numpy()),
-                      1 if weight is None else weight.to_numpy())
+        direct = np.zeros((n_rows, n_columns), dtype=np.int64)
+        if len(row):
+            weight = (frame["text"].str.split().str.len().fillna(0).to_numpy(dtype=np.int64)
+                      if cells == "words" else 1)
+            np.add.at(direct, (row, column), weight)
         totals = members @ direct
         if cells == "presence":
             totals = (totals > 0).astype(np.int64)
         values = pd.DataFrame(totals, index=row_ids, columns=keys)
         result.values = values
         result.row_totals = values.sum(axis=1)
-        if cells == "presence":
-            result.column_totals = values.sum(axis=0)
-        else:
-            result.column_totals = pd.Series(direct.sum(axis=0), index=keys)
-        result.grand_total = float(result.column_totals.sum()) if cells != "presence" else float(values.to_numpy().sum())
+        result.column_totals = values.sum(axis=0) if cells == "presence" else pd.Series(direct.sum(axis=0),
+                                                                                        index=keys)
+        result.grand_total = float(result.column_totals.sum())
     elif cells == "respondents":
-        source = expanded if subtotals else frame
-        counts = source.groupby(["row", "column"])["respondent"].nunique()
-        values = np.zeros((len(row_ids), len(columns)), dtype=np.int64)
-        if len(counts):
-            index = counts.index.to_frame().to_numpy()
-            values[index[:, 0], index[:, 1]] = counts.to_numpy()
+        source = _expand_to_rows(row, column, rank, members, n_columns, n_people)
+        cell = source // n_people  # row * n_columns + column
+        values = np.bincount(cell, minlength=n_rows * n_columns).reshape(n_rows, n_columns)
+        per_row = np.unique(source // (n_columns * n_people) * n_people + source % n_people)
+        per_column = np.unique(column * n_people + rank)
         result.values = pd.DataFrame(values, index=row_ids, columns=keys)
-        result.row_totals = (expanded if subtotals else frame).groupby("row")["respondent"].nunique().reindex(
-            range(len(row_ids)), fill_value=0).set_axis(row_ids)
-        result.column_totals = frame.groupby("column")["respondent"].nunique().reindex(
-            range(len(columns)), fill_value=0).set_axis(keys)
+        result.row_totals = pd.Series(np.bincount(per_row // n_people, minlength=n_rows), index=row_ids)
+        result.column_totals = pd.Series(np.bincount(per_column // n_people, minlength=n_columns), index=keys)
         result.grand_total = float(result.covered)
     elif cells == "text":
         text = frame.assign(passage=_passages(frame, by))
         grouped = text.groupby(["row", "column"], sort=False)["passage"].agg("\n\n".join)
-        values = pd.DataFrame("", index=range(len(row_ids)), columns=range(len(columns)), dtype=object)
-        for (row, column), passage in grouped.items():
-            values.iat[row, column] = passage
+        values = pd.DataFrame("", index=range(n_rows), columns=range(n_columns), dtype=object)
+        for (r, c), passage in grouped.items():
+            values.iat[r, c] = passage
         values.index, values.columns = row_ids, keys
         result.values = values
     else:  # summary
@@ -220,16 +228,23 @@ def matrix_table(store, codes=None, *, caption: str | None = None, totals: bool 
     return code_matrix(store, codes, **options).to_table(caption=caption, totals=totals, coverage=coverage)
 
 
-def _expand_to_rows(frame: pd.DataFrame, members: np.ndarray) -> pd.DataFrame:
-    """One line per distinct (row it counts towards, column, respondent) of the codings."""
-    if frame.empty:
-        return frame[["row", "column", "respondent"]]
-    pairs = np.argwhere(members.T)  # (code row, counting row)
-    lookup = pd.DataFrame({"row_of_code": pairs[:, 0], "counting": pairs[:, 1]})
-    slim = frame[["row", "column", "respondent"]].drop_duplicates()
-    merged = slim.merge(lookup, left_on="row", right_on="row_of_code")
-    merged = merged[["counting", "column", "respondent"]].rename(columns={"counting": "row"})
-    return merged.drop_duplicates()
+def _expand_to_rows(row: np.ndarray, column: np.ndarray, rank: np.ndarray, members: np.ndarray,
+                    n_columns: int, n_people: int) -> np.ndarray:
+    """Distinct (counting row, column, respondent) triples, encoded as one integer
+    ((row * n_columns + column) * n_people + rank), each coding counted towards every row whose
+    `members` include its code's row."""
+    if not len(row):
+        return np.zeros(0, dtype=np.int64)
+    own = np.unique((row * n_columns + column) * n_people + rank)
+    own_row, rest = own // (n_columns * n_people), own % (n_columns * n_people)
+    counting = [np.nonzero(members[:, r])[0] for r in range(members.shape[0])]  # rows that r counts towards
+    sizes = np.array([len(c) for c in counting], dtype=np.int64)
+    flat = np.concatenate(counting) if counting else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    repeat = sizes[own_row]
+    within = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    target_rows = flat[np.repeat(starts[own_row], repeat) + within]
+    return np.unique(target_rows * n_columns * n_people + np.repeat(rest, repeat))
 
 
 def _passages(frame: pd.DataFrame, by: str) -> pd.Series:

@@ -16,9 +16,12 @@ same way when indexing and when searching, so token ``i`` of a chunk always pair
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from qualcode.coding.models import natural_key
 from qualcode.errors import InputError
@@ -28,7 +31,6 @@ WORD = re.compile(r"[^\W_]+")
 
 _QUERY_WORD = re.compile(r"[^\W_]+\*?")
 _ALTERNATIVES = re.compile(r"\s+OR\s+")
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 MODES = ("lemma", "exact", "regex")
 SCOPES = ("match", "segment", "turn")
@@ -51,10 +53,19 @@ def lemma_of(word: str, language: str) -> str:
         from qualcode import nlp  # simplemma's data load on first use
 
         lemma = nlp.lemmatize(word, language).lower()
+        if language == "fi" and word.endswith(_SPOKEN_PARTICIPLE) and len(word) > 5:
+            # Spoken Finnish drops the final t of past participles (ehdottanu, kertonu, miettiny);
+            # simplemma misreads some of them (ehdottanu -> ehto), so try the written form.
+            written = nlp.lemmatize(word + "t", language).lower()
+            if written != word + "t":
+                lemma = written
         if not WORD.fullmatch(lemma):
             lemma = word
         cache[word] = lemma
     return lemma
+
+
+_SPOKEN_PARTICIPLE = ("nu", "ny")
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[str]:
@@ -86,19 +97,9 @@ def document_chunks(text: str, turns: Sequence[Any]) -> list[Chunk]:
     """A document's chunks: its turns' speech, or its paragraphs when it has no turns."""
     if turns:
         return [Chunk(t.start, t.end, t.id, t.role, t.speaker) for t in turns if t.end > t.start]
-    chunks: list[Chunk] = []
-    position = 0
-    bounds = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)] + [(len(text), len(text))]
-    for gap_start, gap_end in bounds:
-        start, end = position, gap_start
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            chunks.append(Chunk(start, end))
-        position = gap_end
-    return chunks
+    from qualcode.nlp import paragraphs  # the paragraphs segmentation uses, too
+
+    return [Chunk(start, end) for start, end in paragraphs(text)]
 
 
 # ---------------------------------------------------------------------------- queries
@@ -121,6 +122,10 @@ class Query:
     mode: str  # lemma | exact | regex
     phrases: tuple[Phrase, ...] = ()
     pattern: re.Pattern[str] | None = None
+
+    @cached_property
+    def has_prefix(self) -> bool:
+        return any(term.prefix for phrase in self.phrases for term in phrase)
 
     def phrases_for(self, language: str) -> tuple[Phrase, ...]:
         """The phrases with each whole word replaced by its lemma in `language` (lemma mode)."""
@@ -154,22 +159,68 @@ def parse_query(text: str, *, mode: str = "lemma", ignore_case: bool = True) -> 
     return Query(text, mode, phrases=tuple(dict.fromkeys(phrases)))
 
 
-def find_phrase(phrase: Phrase, surfaces: Sequence[str], lemma_list: Sequence[str] | None,
+def find_phrase(phrase: Phrase, surfaces: Sequence[str] | None, lemma_list: Sequence[str] | None,
                 mode: str) -> Iterator[int]:
-    """Token indices where `phrase` starts in a chunk, comparing lemmas or written forms."""
+    """Token indices where `phrase` starts in a chunk, comparing lemmas (lemma mode) or the
+    lower-cased written forms (exact mode, and prefix terms in both modes)."""
     n = len(phrase)
 
     def matches(term: Term, i: int) -> bool:
         if term.prefix:
-            return surfaces[i].startswith(term.text) or (
+            return surfaces[i].startswith(term.text) or (  # type: ignore[index]
                 mode == "lemma" and lemma_list is not None and lemma_list[i].startswith(term.text))
         if mode == "lemma":
             return lemma_list[i] == term.text  # type: ignore[index]
-        return surfaces[i] == term.text
+        return surfaces[i] == term.text  # type: ignore[index]
 
-    for i in range(len(surfaces) - n + 1):
-        if all(matches(term, i + k) for k, term in enumerate(phrase)):
+    total = len(lemma_list if lemma_list is not None else surfaces)  # type: ignore[arg-type]
+    for i in _positions(phrase[0], surfaces, lemma_list, mode):
+        if i + n <= total and all(matches(term, i + k) for k, term in enumerate(phrase[1:], start=1)):
             yield i
+
+
+def _positions(term: Term, surfaces: Sequence[str] | None, lemma_list: Sequence[str] | None,
+               mode: str) -> list[int]:
+    """Indices of the tokens one term matches (list.index runs in C, so scanning is cheap)."""
+    if term.prefix:
+        found = {i for i, s in enumerate(surfaces) if s.startswith(term.text)}  # type: ignore[arg-type]
+        if mode == "lemma" and lemma_list is not None:
+            found.update(i for i, s in enumerate(lemma_list) if s.startswith(term.text))
+        return sorted(found)
+    tokens = lemma_list if mode == "lemma" else surfaces
+    result: list[int] = []
+    index = -1
+    try:
+        while True:
+            index = tokens.index(term.text, index + 1)  # type: ignore[union-attr]
+            result.append(index)
+    except ValueError:
+        return result
+
+
+def encode_offsets(spans: Sequence[tuple[int, int]], length: int) -> bytes:
+    """Word offsets relative to a chunk, packed (2 bytes each while the chunk is < 64k)."""
+    flat = array(_offset_type(length))
+    for start, end in spans:
+        flat.append(start)
+        flat.append(end)
+    return flat.tobytes()
+
+
+def _offset_type(length: int) -> str:
+    return "H" if length < 65536 else "I"
+
+
+def chunk_offsets(row: ChunkRow) -> Sequence[int]:
+    """The chunk's word offsets, flat: word i is text[flat[2i]:flat[2i + 1]]."""
+    if row.offsets is not None:
+        flat = array(_offset_type(len(row.text)))
+        flat.frombytes(row.offsets)
+        return flat
+    result: list[int] = []
+    for match in WORD.finditer(row.text):
+        result.extend(match.span())
+    return result
 
 
 # ---------------------------------------------------------------------------- results
@@ -184,7 +235,7 @@ class SearchFilters:
     document_ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One match with its keyword-in-context: `left + text + right` is a stretch of the
     stored text, and `left`/`right` never cross the turn (chunk) the match is in."""
@@ -206,9 +257,8 @@ class SearchHit:
                 "end": self.end, "text": self.text, "left": self.left, "right": self.right}
 
 
-@dataclass(frozen=True)
-class ChunkRow:
-    """A candidate chunk handed over by the store: where it is and its text and lemmas."""
+class ChunkRow(NamedTuple):
+    """A candidate chunk handed over by the store: where it is, its text, lemmas and word offsets."""
 
     id: int | None
     document_id: int
@@ -220,26 +270,38 @@ class ChunkRow:
     end: int
     text: str
     lemma: str | None = None
+    offsets: bytes | None = None
+
+
+_LEADING_WORD = re.compile(r"[^\W_]*")
+_LEADING_GAP = re.compile(r"[\W_]*")
+_TRAILING_WORD = re.compile(r"[^\W_]+\Z")
+_TRAILING_GAP = re.compile(r"[\W_]+\Z")
 
 
 def kwic(text: str, start: int, end: int, *, width: int = DEFAULT_CONTEXT, lower: int = 0,
          upper: int | None = None) -> tuple[str, str]:
-    """Left and right context of text[start:end]: up to `width` characters each side, never
-    beyond [lower, upper), and without a word cut in half at the outer edge."""
+    """Left and right context of text[start:end]: at most `width` characters each side, never
+    beyond [lower, upper). Where the width cuts the context short, it starts at the first whole
+    word (left) and ends at the last whole word (right), so no word is shown cut in half."""
     upper = len(text) if upper is None else upper
     left_start = max(lower, start - width)
-    if left_start > lower and _is_word(text, left_start - 1) and _is_word(text, left_start):
-        while left_start < start and _is_word(text, left_start):
-            left_start += 1
+    if left_start > lower:
+        if _is_word(text, left_start - 1):
+            left_start = _LEADING_WORD.match(text, left_start, start).end()
+        left_start = _LEADING_GAP.match(text, left_start, start).end()
     right_end = min(upper, end + width)
-    if right_end < upper and _is_word(text, right_end - 1) and _is_word(text, right_end):
-        while right_end > end and _is_word(text, right_end - 1):
-            right_end -= 1
+    if right_end < upper:
+        if _is_word(text, right_end):
+            cut = _TRAILING_WORD.search(text, end, right_end)
+            right_end = cut.start() if cut else right_end
+        gap = _TRAILING_GAP.search(text, end, right_end)
+        right_end = gap.start() if gap else right_end
     return text[left_start:start], text[end:right_end]
 
 
 def _is_word(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and (text[index].isalnum())
+    return 0 <= index < len(text) and text[index].isalnum()
 
 
 @dataclass
@@ -291,14 +353,92 @@ def search(store: Any, query: str | Query, *, mode: str = "lemma", filters: Sear
 def _candidate_rows(store: Any, query: Query, phrases: dict[str, tuple[Phrase, ...]], filters: SearchFilters,
                     allowed: set[int] | None) -> Iterator[ChunkRow]:
     """Candidate chunks from the index, then (read-only projects) from unindexed documents."""
-    for language, language_phrases in phrases.items():
-        yield from store.search_chunk_rows(None if query.mode == "regex" else language_phrases, query.mode,
-                                           language=language, filters=filters)
+    if query.mode == "regex":
+        yield from _regex_rows(store, query, filters, allowed)
+    else:
+        for language, language_phrases in phrases.items():
+            yield from store.search_chunk_rows(language_phrases, query.mode, language=language, filters=filters)
     if store.read_only:
         for doc_id in store.unindexed_documents():
             if allowed is not None and doc_id not in allowed:
                 continue
             yield from live_chunk_rows(store, doc_id, filters)
+
+
+def _regex_rows(store: Any, query: Query, filters: SearchFilters, allowed: set[int] | None) -> Iterator[ChunkRow]:
+    """Chunks a regex may match in: narrowed by the index when the pattern must match a word
+    starting with a known literal (`\\bminimitilau\\w*`), else found by running the pattern over
+    each whole document and keeping the chunks its matches touch (all of the document's chunks
+    when the pattern has anchors or lookarounds, which may judge a chunk's edges differently)."""
+    pattern = query.pattern
+    literal = required_word_start(pattern)  # type: ignore[arg-type]
+    if literal:
+        yield from store.search_chunk_rows(((Term(literal, prefix=True),),), "exact", filters=filters)
+        return
+    local = _chunk_independent(pattern)  # type: ignore[arg-type]
+    unindexed = set(store.unindexed_documents())
+    for doc_id in sorted(d for d, *_ in store.search_document_meta() if d not in unindexed):
+        if allowed is not None and doc_id not in allowed:
+            continue
+        text = store.document_text(doc_id)
+        if local:
+            spans = [(m.start(), max(m.end(), m.start() + 1)) for m in pattern.finditer(text)]  # type: ignore[union-attr]
+        else:
+            spans = [(0, len(text))] if pattern.search(text) else []  # type: ignore[union-attr]
+        if spans:
+            yield from store.search_chunk_rows(None, "regex", filters=replace(filters, document_ids=(doc_id,)),
+                                               overlapping=spans)
+
+
+def _chunk_independent(pattern: re.Pattern[str]) -> bool:
+    """Whether the pattern matches the same inside a chunk as in the whole text: no anchors
+    other than word boundaries, no lookarounds."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an internal API: without it, assume the worst
+        return False
+
+    def walk(items: Any) -> bool:
+        for op, value in items:
+            name = str(op)
+            if name in ("ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS"):
+                return False
+            if name == "AT" and str(value) not in ("AT_BOUNDARY", "AT_NON_BOUNDARY"):
+                return False
+            for part in value if isinstance(value, (list, tuple)) else ():
+                if isinstance(part, _parser.SubPattern) and not walk(part):
+                    return False
+                if isinstance(part, list) and any(isinstance(x, _parser.SubPattern) and not walk(x) for x in part):
+                    return False
+        return True
+
+    return walk(parsed)
+
+
+def required_word_start(pattern: re.Pattern[str]) -> str | None:
+    """The longest run of letters every match must start a word with, or None if unknown."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        items = list(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an internal API: without it, just scan
+        return None
+    starts = {"AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_STRING"}
+    best = ""
+    for index, (op, value) in enumerate(items):
+        if str(op) == "BRANCH":
+            return None
+        if str(op) == "AT" and str(value) in starts:
+            run = []
+            for next_op, next_value in items[index + 1:]:
+                if str(next_op) != "LITERAL" or not chr(next_value).isalnum():
+                    break
+                run.append(chr(next_value))
+            if len(run) > len(best):
+                best = "".join(run)
+    return best.lower() if len(best) >= 2 else None
 
 
 def live_chunk_rows(store: Any, doc_id: int, filters: SearchFilters) -> Iterator[ChunkRow]:
@@ -318,15 +458,58 @@ def _row_matches(query: Query, phrases: tuple[Phrase, ...], row: ChunkRow) -> li
     if query.mode == "regex":
         return [(row.start + m.start(), row.start + m.end())
                 for m in query.pattern.finditer(row.text) if m.end() > m.start()]  # type: ignore[union-attr]
-    spans = word_spans(row.text)
-    surfaces = [row.text[s:e].lower() for s, e in spans]
+    flat = chunk_offsets(row)
+    if query.mode == "exact":
+        found = _exact_matches(phrases, row, flat)
+        if found is not None:
+            return found
+    count = len(flat) // 2
     lemma_list = row.lemma.split(" ") if row.lemma else []
-    if query.mode == "lemma" and len(lemma_list) != len(surfaces):
-        lemma_list = lemmas(surfaces, row.language)  # index from another tokeniser: recompute
+    surfaces: list[str] | None = None
+    if query.mode == "exact" or query.has_prefix or len(lemma_list) != count:
+        lowered = row.text.lower()
+        if len(lowered) != len(row.text):  # lower() changed a length (rare letters): per word
+            surfaces = [row.text[flat[2 * i]:flat[2 * i + 1]].lower() for i in range(count)]
+        else:
+            surfaces = [lowered[flat[2 * i]:flat[2 * i + 1]] for i in range(count)]
+        if len(lemma_list) != count:  # an index from another tokeniser: recompute the lemmas
+            lemma_list = lemmas(surfaces, row.language)
+    base = row.start
+    if len(phrases) == 1:
+        last = 2 * (len(phrases[0]) - 1) + 1
+        return [(base + flat[2 * i], base + flat[2 * i + last])
+                for i in find_phrase(phrases[0], surfaces, lemma_list, query.mode)]
     found: set[tuple[int, int]] = set()
     for phrase in phrases:
-        for i in find_phrase(phrase, surfaces, lemma_list, query.mode):
-            found.add((row.start + spans[i][0], row.start + spans[i + len(phrase) - 1][1]))
+        last = 2 * (len(phrase) - 1) + 1
+        found.update((base + flat[2 * i], base + flat[2 * i + last])
+                     for i in find_phrase(phrase, surfaces, lemma_list, query.mode))
+    return sorted(found)
+
+
+def _exact_matches(phrases: tuple[Phrase, ...], row: ChunkRow, flat: Sequence[int]) -> list[tuple[int, int]] | None:
+    """Exact whole-word matches found with str.find on the lower-cased chunk (no per-word
+    lists); None when lower-casing changes the text's length and offsets would not line up."""
+    lowered = row.text.lower()
+    if len(lowered) != len(row.text):
+        return None
+    starts = flat[0::2]
+    found: set[tuple[int, int]] = set()
+
+    def word_is(index: int, term: Term) -> bool:
+        word = lowered[flat[2 * index]:flat[2 * index + 1]]
+        return word.startswith(term.text) if term.prefix else word == term.text
+
+    for phrase in phrases:
+        first = phrase[0]
+        position = lowered.find(first.text)
+        while position >= 0:
+            index = bisect_left(starts, position)
+            if index < len(starts) and starts[index] == position and word_is(index, first):
+                last = index + len(phrase) - 1
+                if last < len(starts) and all(word_is(index + k, term) for k, term in enumerate(phrase[1:], start=1)):
+                    found.add((row.start + position, row.start + flat[2 * last + 1]))
+            position = lowered.find(first.text, position + 1)
     return sorted(found)
 
 
@@ -367,9 +550,6 @@ def code_all_results(store: Any, hits: Sequence[SearchHit], code_id: int, *, sco
     what = f" '{query}'" if query else ""
     return store.add_codings(items, description=f"code search results{what} as {name}", origin="search")
 
-
-ProgressCallback = Callable[[int, int, str], None]
-"""`progress(done, total, title)`, called after each document is indexed."""
 
 __all__ = [
     "WORD", "Chunk", "ChunkRow", "Query", "SearchFilters", "SearchHit", "Term", "code_all_results",

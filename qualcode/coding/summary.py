@@ -26,7 +26,7 @@ import pandas as pd
 from qualcode.coding.codetree import CodeTree
 from qualcode.coding.models import Code
 from qualcode.coding.scope import (RespondentScope, Where, ensure_period, resolve_code, respondent_scope,
-                                   words)
+                                   with_rank, words)
 from qualcode.coding.table import Table, slug
 
 EMPTY_CELL = "---"
@@ -39,15 +39,12 @@ class Finding:
     """Names of the codes between the group code and the finding (both excluded)."""
     text: str
     """The code's finding sentence, or its name."""
+    group: str = ""
+    """The main theme's name (the row group)."""
     own_codings_only: bool = False
     """True for a code in the middle of the tree listed for the passages coded on it directly."""
-
-    @property
-    def group(self) -> str:
-        return self.path[0] if self.path else self.text
-
-    def dimension(self) -> str | None:
-        return self.path[1] if len(self.path) > 1 else None
+    dimension: str | None = None
+    """The sub-dimension (TOIMINTA / TARVE) the finding sits under, when the table is split."""
 
 
 @dataclass
@@ -109,7 +106,7 @@ class Summary:
         if not self.columns:
             for group, dimension in self.groups:
                 lines = [self.line(row) for row in self.rows
-                         if (row.finding.group, row.finding.dimension() if self.split else None) == (group, dimension)]
+                         if (row.finding.group, row.finding.dimension) == (group, dimension)]
                 for line in lines or [self.empty]:
                     records.append([self._upper(group), *([self._upper(dimension)] if self.split else []), line])
             heading = [*lead, w["finding"]]
@@ -118,7 +115,7 @@ class Summary:
                 cells = []
                 for column_id, _name in self.columns:
                     lines = [self.line(row) for row in self.rows if row.column_id == column_id
-                             and (row.finding.group, row.finding.dimension() if self.split else None)
+                             and (row.finding.group, row.finding.dimension)
                              == (group, dimension)]
                     cells.append("\n".join(lines) or self.empty)
                 records.append([self._upper(group), *([self._upper(dimension)] if self.split else []), *cells])
@@ -148,8 +145,7 @@ def summary(store, code: Code | int | str, *, columns: Code | int | str | None =
     tree = CodeTree.from_store(store)
     root = resolve_code(store, code)
     scope = respondent_scope(store, where=where, label_format=label_format)
-    frame = store.coding_frame(tree.subtree(root.id), coders=coders)
-    frame = frame[frame["respondent"].isin(scope.rank)]
+    frame = with_rank(store, store.coding_frame(tree.subtree(root.id), coders=coders, slim=True), scope)
     directly_coded = set(frame["code_id"].unique().tolist())
 
     findings, owner, groups = _collect_findings(tree, root.id, split=split, directly_coded=directly_coded)
@@ -170,7 +166,7 @@ def summary(store, code: Code | int | str, *, columns: Code | int | str | None =
         for column_id, _name in column_codes:
             for member in tree.subtree(column_id):
                 column_of.setdefault(member, column_id)
-        others = store.coding_frame(list(column_of), coders=coders)
+        others = store.coding_frame(list(column_of), coders=coders, slim=True)
         others = others.assign(column=others["code_id"].map(column_of))
         pairs = _overlapping(frame, others)
         for (finding_index, column_id), labels in _respondents_by(pairs, ["finding", "column"], scope).items():
@@ -210,7 +206,9 @@ def _collect_findings(tree: CodeTree, root_id: int, *, split: bool, directly_cod
 
     def emit(code_id: int, between: tuple[str, ...], own_only: bool) -> None:
         owner_index = len(findings)
-        findings.append(Finding(code_id, between, text_of(code_id), own_only))
+        group = between[0] if between else tree[code_id].name
+        dimension = between[1] if split and len(between) > 1 else None
+        findings.append(Finding(code_id, between, text_of(code_id), group, own_only, dimension))
         for member in ([code_id] if own_only else tree.subtree(code_id)):
             owner.setdefault(member, owner_index)
 
@@ -233,7 +231,8 @@ def _collect_findings(tree: CodeTree, root_id: int, *, split: bool, directly_cod
                 groups.append((name, tree[dimension].name))
                 if is_finding(dimension):
                     # A sub-dimension without findings of its own yet: it is the finding.
-                    findings.append(Finding(dimension, (name, tree[dimension].name), text_of(dimension)))
+                    findings.append(Finding(dimension, (name,), text_of(dimension), name, False,
+                                            tree[dimension].name))
                     for member in tree.subtree(dimension):
                         owner.setdefault(member, len(findings) - 1)
                 else:
@@ -248,9 +247,7 @@ def _respondents_by(frame: pd.DataFrame, keys: list[str], scope: RespondentScope
     """For each key, its respondents naturally sorted (rank lookup, not a sort per group)."""
     if frame.empty:
         return {}
-    slim = frame[keys].copy()
-    slim["rank"] = frame["respondent"].map(scope.rank).astype("int64")
-    slim = slim.drop_duplicates().sort_values([*keys, "rank"])
+    slim = frame[[*keys, "rank"]].astype("int64").drop_duplicates().sort_values([*keys, "rank"])
     labels = np.array(scope.labels, dtype=object)
     result: dict[tuple, list[str]] = {}
     for key, ranks in slim.groupby(keys, sort=False)["rank"]:
@@ -261,7 +258,7 @@ def _respondents_by(frame: pd.DataFrame, keys: list[str], scope: RespondentScope
 
 def _overlapping(findings: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
     """Finding codings paired with overlapping column codings in the same document."""
-    left = findings[["document_id", "start", "end", "finding", "respondent"]]
+    left = findings[["document_id", "start", "end", "finding", "rank"]]
     right = others[["document_id", "start", "end", "column"]].rename(columns={"start": "o_start", "end": "o_end"})
     merged = left.merge(right, on="document_id")
     return merged[(merged["start"] < merged["o_end"]) & (merged["o_start"] < merged["end"])]

@@ -51,16 +51,18 @@ class Table:
     """Lines printed below the table (sources, what the marks mean)."""
 
     def display_rows(self) -> list[list[Any]]:
-        """The body as lists of cell values, the first column replaced by `row_labels` if set."""
-        rows = self.frame.astype(object).where(self.frame.notna(), None).values.tolist()
+        """The body as lists of cell values (by position: column names may repeat), the first
+        column replaced by `row_labels` if set, NaN as None."""
+        rows = self.frame.astype(object).to_numpy().tolist()
+        rows = [[None if (isinstance(v, float) and v != v) else v for v in row] for row in rows]
         if self.row_labels is not None:
             for row, label in zip(rows, self.row_labels):
                 row[0] = label
         return rows
 
-    def grouped_rows(self) -> list[list[Any]]:
+    def grouped_rows(self, rows: list[list[Any]] | None = None) -> list[list[Any]]:
         """Display rows with repeated group values blanked (None), as printed in a thesis table."""
-        rows = self.display_rows()
+        rows = self.display_rows() if rows is None else rows
         previous: list[Any] | None = None
         result = []
         for row in rows:
@@ -73,9 +75,9 @@ class Table:
             previous = row
         return result
 
-    def group_spans(self, column: int) -> list[int]:
+    def group_spans(self, column: int, rows: list[list[Any]] | None = None) -> list[int]:
         """For each row, how many rows the group cell in `column` spans (0 for continuations)."""
-        rows = self.display_rows()
+        rows = self.display_rows() if rows is None else rows
         spans = [0] * len(rows)
         start = 0
         for index in range(1, len(rows) + 1):

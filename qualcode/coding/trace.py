@@ -79,6 +79,14 @@ def trace(store, code: Code | int | str, *, respondent: str | Sequence[str] | No
             for row in frame.itertuples(index=False)]
 
 
+def trace_summary_row(store, row, *, respondent: str | Sequence[str] | None = None,
+                      where: Where | None = None, coders: Sequence[str] | None = None) -> list[Passage]:
+    """The passages behind one line (or cell) of a summary table: `row` is a `SummaryRow` from
+    `summary(...).rows`. Pass the `where` / `coders` the summary was built with."""
+    return trace(store, row.finding.code_id, respondent=respondent, column=row.column_id,
+                 subtree=not row.finding.own_codings_only, where=where, coders=coders)
+
+
 def _documents_of_column(store, column_key: str, scope) -> set[int]:
     kind, _sep, rest = column_key.partition(":")
     by = {"respondent": "respondent", "document": "document", "round": "round"}.get(kind)

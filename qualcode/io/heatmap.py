@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from qualcode.coding.table import Table
 from qualcode.errors import ConflictError
 
-HEATMAP_FORMATS = ("png", "svg")
+HEATMAP_FORMATS = ("png", "svg")  # the same as qualcode.io.tables.HEATMAP_FORMATS
 ANNOTATE_UP_TO = 900  # cells; beyond that the numbers would not be legible
 MAX_TICKS = 120
 
@@ -69,6 +69,8 @@ def write_heatmap(table: Table | pd.DataFrame, stream: IO[bytes], fmt: str = "pn
         values, levels, title = table.heat, table.row_levels, title or table.caption
     else:
         values = table
+    if values.shape[0] == 0 or values.shape[1] == 0:
+        raise ConflictError("The matrix is empty (no codes or no respondents in it): there is nothing to draw.")
     figure = heatmap_figure(values, title=title, levels=levels)
     # A fixed hash salt and no date keep SVG output identical from run to run.
     with matplotlib.rc_context({"svg.hashsalt": "qualcode", "svg.fonttype": "path"}):

@@ -21,13 +21,11 @@ import pandas as pd
 from qualcode.coding.study import study_tables
 from qualcode.coding.table import Table
 from qualcode.errors import ConflictError, ProjectError
-from qualcode.io.heatmap import HEATMAP_FORMATS, write_heatmap
-from qualcode.io.writers.docx import write_docx
 from qualcode.io.writers.html import write_html
 from qualcode.io.writers.latex import write_tex
 from qualcode.io.writers.text import write_csv, write_json, write_md, write_txt
-from qualcode.io.writers.xlsx import write_xlsx
 
+HEATMAP_FORMATS = ("png", "svg")
 TABLE_FORMATS = ("csv", "xlsx", "docx", "md", "tex", "html", "json", "txt")
 TEXT_FORMATS = ("txt", "csv", "md", "tex", "html", "json")
 BINARY_FORMATS = ("xlsx", "docx", *HEATMAP_FORMATS)
@@ -73,11 +71,19 @@ def render_text(table: Table, fmt: str, *, delimiter: str = ",") -> str:
 
 def render_binary(table: Table, fmt: str, stream: IO[bytes], *, template: str | os.PathLike[str] | None = None,
                   table_style: str | None = None) -> None:
+    # openpyxl, python-docx and matplotlib load only when a binary format is written: every
+    # `qualcode` command imports this module and should start fast.
     if fmt == "xlsx":
+        from qualcode.io.writers.xlsx import write_xlsx
+
         write_xlsx(table, stream)
     elif fmt == "docx":
+        from qualcode.io.writers.docx import write_docx
+
         write_docx(table, stream, template=template, table_style=table_style)
     elif fmt in HEATMAP_FORMATS:
+        from qualcode.io.heatmap import write_heatmap
+
         write_heatmap(table, stream, fmt)
     else:
         raise ConflictError(f"{fmt} is not a binary format.")
@@ -181,7 +187,7 @@ def export_study(store, directory: str | os.PathLike[str], formats: Sequence[str
             break
         table = item.build()
         for fmt in formats:
-            if fmt in HEATMAP_FORMATS and table.heat is None:
+            if fmt in HEATMAP_FORMATS and (table.heat is None or table.heat.empty):
                 continue
             written.append(write_table(table, directory / f"{item.name}{EXTENSIONS[fmt]}", fmt, force=True))
         if progress is not None:

@@ -274,7 +274,8 @@ class _NameForm:
         self.regex = re.compile(f"(?:{self.pattern})(?!\\w)", re.IGNORECASE)
         self.search_regex = re.compile(f"(?<!\\w)(?:{self.pattern})(?!\\w)", re.IGNORECASE)
         firsts = [words[0]] if len(words) > 1 else [stem for stem, _ in self.stems]
-        self.heads = {first[:3].lower() for first in firsts} if all(_WORD.match(f) for f in firsts) else set()
+        leading = [_WORD.match(first) for first in firsts]  # the word characters a scan sees first
+        self.heads = {found.group()[:3].lower() for found in leading} if all(leading) else set()
 
     def analyse(self, text: str, start: int) -> NameMatch:
         space = _LAST_SPACE.search(text)

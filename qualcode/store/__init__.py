@@ -10,6 +10,7 @@ from qualcode.store.codebooks import CodebooksMixin
 from qualcode.store.codings import CodingsMixin
 from qualcode.store.core import StoreCore
 from qualcode.store.documents import DocumentsMixin, SegmentSpan, TurnSpan, content_hash
+from qualcode.store.refi import RefiMixin
 from qualcode.store.resolutions import ResolutionsMixin
 from qualcode.store.safety import SafetyMixin
 from qualcode.store.search import SearchIndexMixin, SuggestionsMixin
@@ -17,7 +18,7 @@ from qualcode.store.tables import TablesMixin
 from qualcode.store.workbench import WorkbenchMixin
 
 
-class Store(SafetyMixin, WorkbenchMixin, SearchIndexMixin, SuggestionsMixin, ResolutionsMixin, TablesMixin, CodingsMixin, CodebooksMixin,
+class Store(RefiMixin, SafetyMixin, WorkbenchMixin, SearchIndexMixin, SuggestionsMixin, ResolutionsMixin, TablesMixin, CodingsMixin, CodebooksMixin,
             DocumentsMixin, StoreCore):
     """A qualcode project."""
 

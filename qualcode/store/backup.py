@@ -106,11 +106,12 @@ def backup(source: Store | str | os.PathLike[str], dest: str | os.PathLike[str])
 
 
 def make_backup(source: Store | str | os.PathLike[str], *, kind: str = "manual",
-                project: Path | None = None, now: datetime | None = None) -> Path:
+                project: Path | None = None, now: datetime | None = None, keep: int | None = None) -> Path:
     """Back up a project into its backup folder; returns the new file's path.
 
     `project` is the project's path when `source` is a Store (taken from it by default).
-    Automatic backups are then pruned to the newest `backup_keep`.
+    After an automatic backup the automatic ones are pruned to the newest `keep`
+    (default: the project's `backup_keep` setting, else 10).
     """
     if kind not in KINDS:
         raise ValueError(kind)
@@ -120,9 +121,9 @@ def make_backup(source: Store | str | os.PathLike[str], *, kind: str = "manual",
     dest = _free_name(folder, project, kind, now or datetime.now())
     backup(source, dest)
     if kind == "auto":
-        keep = DEFAULT_KEEP
-        if hasattr(source, "get_setting"):
-            keep = _int_setting(source, "backup_keep", DEFAULT_KEEP)  # type: ignore[arg-type]
+        if keep is None:
+            keep = int(_number(source.get_setting("backup_keep"), DEFAULT_KEEP)) if hasattr(
+                source, "get_setting") else DEFAULT_KEEP
         prune_backups(project, keep=keep)
     return dest
 
@@ -132,33 +133,56 @@ def backup_if_due(store: Store, *, interval_minutes: float | None = None,
     """Take an automatic backup if the newest is older than the interval and the project
     changed since; returns the new backup's path, or None when none was due.
 
-    Call it from the thread that writes (the TUI's timer runs on the event loop): a backup
-    is skipped while a transaction is open, and taken next time.
+    Reads the project through its own read-only connection (committed data only), so it is
+    safe to call from a timer or a worker thread while the TUI writes.
     """
-    if store.path is None or store.read_only or not automatic_backups_enabled(store):
-        return None
-    if store.db.conn.in_transaction:
+    if store.path is None or store.read_only or _off(os.environ.get("QUALCODE_BACKUPS")):
         return None
     now = now or datetime.now()
-    if interval_minutes is None:
-        interval_minutes = _float_setting(store, "backup_interval_minutes", DEFAULT_INTERVAL_MINUTES)
-    existing = list_backups(store.path)
-    if existing:
-        newest = existing[0]
-        if now - newest.created < timedelta(minutes=interval_minutes):
+    connection, _close = _source_connection(store.path)
+    try:
+        settings = _settings(connection)
+        if _off(settings.get("backups")):
             return None
-        try:
-            if _fingerprint_file(newest.path) == _fingerprint(store.db.conn):
+        interval = _number(settings.get("backup_interval_minutes"), DEFAULT_INTERVAL_MINUTES)
+        if interval_minutes is not None:
+            interval = interval_minutes
+        existing = list_backups(store.path)
+        if existing:
+            newest = existing[0]
+            if now - newest.created < timedelta(minutes=interval):
                 return None
-        except sqlite3.Error:
-            pass  # an unreadable newest backup is one more reason to take a new one
-    return make_backup(store, kind="auto", now=now)
+            try:
+                if _fingerprint_file(newest.path) == _fingerprint(connection):
+                    return None
+            except sqlite3.Error:
+                pass  # an unreadable newest backup is one more reason to take a new one
+        return make_backup(store.path, kind="auto", now=now,
+                           keep=int(_number(settings.get("backup_keep"), DEFAULT_KEEP)))
+    finally:
+        connection.close()
 
 
 def automatic_backups_enabled(store: Store) -> bool:
-    if os.environ.get("QUALCODE_BACKUPS", "").strip().lower() in _OFF:
-        return False
-    return (store.get_setting("backups") or "on").strip().lower() not in _OFF
+    return not _off(os.environ.get("QUALCODE_BACKUPS")) and not _off(store.get_setting("backups"))
+
+
+def _off(value: str | None) -> bool:
+    return (value or "").strip().lower() in _OFF
+
+
+def _settings(connection: sqlite3.Connection) -> dict[str, str]:
+    try:
+        return dict(connection.execute("SELECT key, value FROM settings").fetchall())
+    except sqlite3.Error:
+        return {}
+
+
+def _number(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value not in (None, "") else default
+    except ValueError:
+        return default
 
 
 def list_backups(project: str | os.PathLike[str]) -> list[BackupInfo]:
@@ -167,7 +191,7 @@ def list_backups(project: str | os.PathLike[str]) -> list[BackupInfo]:
     folder = backup_folder(project)
     if not folder.is_dir():
         return []
-    result = []
+    result: list[tuple[int, BackupInfo]] = []
     suffix = project.suffix or ".qualcode"
     for path in folder.iterdir():
         if path.name.startswith(".") or path.suffix != suffix or not path.is_file():
@@ -183,8 +207,9 @@ def list_backups(project: str | os.PathLike[str]) -> list[BackupInfo]:
                     microseconds=int(found["n"] or 0))
             except ValueError:
                 pass
-        result.append(BackupInfo(path, created, stat.st_size, kind))
-    return sorted(result, key=lambda b: (b.created, b.path.name), reverse=True)
+        result.append((stat.st_mtime_ns, BackupInfo(path, created, stat.st_size, kind)))
+    result.sort(key=lambda item: (item[1].created, item[0], item[1].path.name), reverse=True)
+    return [info for _mtime, info in result]
 
 
 def prune_backups(project: str | os.PathLike[str], *, keep: int = DEFAULT_KEEP) -> list[Path]:
@@ -217,6 +242,18 @@ def find_backup(project: str | os.PathLike[str], ref: str | os.PathLike[str]) ->
         if candidate.is_file():
             return candidate
     raise NotFoundError(f"No backup {text!r}; list the backups with `qualcode restore {project}`.")
+
+
+def is_locked(project: str | os.PathLike[str]) -> bool:
+    """Whether a qualcode process (this one included) has the project open for writing."""
+    project = Path(project)
+    if not project.is_file():
+        return False
+    try:
+        _unlock(_lock(project))
+    except ProjectLockedError:
+        return True
+    return False
 
 
 # ---------------------------------------------------------------- restoring
@@ -401,7 +438,11 @@ def _fingerprint(connection: sqlite3.Connection) -> str:
     parts: list[object] = [connection.execute("PRAGMA user_version").fetchone()[0]]
     tables = _tables(connection)
     for name in sorted(tables):
-        parts.append((name, *connection.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{name}]").fetchone()))
+        try:
+            row = connection.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{name}]").fetchone()
+        except sqlite3.OperationalError:  # a WITHOUT ROWID table (full-text index internals)
+            row = connection.execute(f"SELECT count(*) FROM [{name}]").fetchone()
+        parts.append((name, *row))
     if "settings" in tables:
         parts.append(connection.execute("SELECT group_concat(key || '=' || coalesce(value, ''), char(10)) "
                                         "FROM (SELECT key, value FROM settings ORDER BY key)").fetchone()[0])
@@ -414,20 +455,6 @@ def _fingerprint_file(path: Path) -> str:
         return _fingerprint(connection)
     finally:
         connection.close()
-
-
-def _int_setting(store: Store, key: str, default: int) -> int:
-    try:
-        return int(store.get_setting(key) or default)
-    except ValueError:
-        return default
-
-
-def _float_setting(store: Store, key: str, default: float) -> float:
-    try:
-        return float(store.get_setting(key) or default)
-    except ValueError:
-        return default
 
 
 def _alive(pid: int) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from qualcode.errors import ProjectError
 from qualcode.store import backup as backups
 from qualcode.store.documents import content_hash
 
@@ -75,11 +76,12 @@ class SafetyMixin:
         """Take an automatic backup when one is due (see qualcode.store.backup); returns its path.
 
         Never raises: a failure (disk full, folder not writable) is kept in `backup_error`
-        for the TUI to show, and the next call tries again.
+        for the TUI to show, and the next call tries again. Safe from any thread: it reads the
+        project through its own read-only connection.
         """
         try:
             made = backups.backup_if_due(self, interval_minutes=interval_minutes)  # type: ignore[arg-type]
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, ProjectError) as error:
             self.backup_error = (f"Automatic backup of {self.path} failed: {error}. "  # type: ignore[attr-defined]
                                  "Free some disk space or check the folder's permissions.")
             return None
@@ -110,7 +112,11 @@ class SafetyMixin:
             extra = [c for c in ("document_id", "target_type", "target_id", "key", "attribute", "respondent_id")
                      if c in columns and c not in wanted]
             select = ", ".join(f'"{c}"' for c in [*wanted, *extra])
-            for row in self.db.execute(f"SELECT rowid, {select} FROM [{table}]"):  # type: ignore[attr-defined]
+            try:
+                rows = self.db.execute(f"SELECT rowid, {select} FROM [{table}]")  # type: ignore[attr-defined]
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table
+                rows = self.db.execute(f"SELECT 0, {select} FROM [{table}]")  # type: ignore[attr-defined]
+            for row in rows:
                 values = dict(zip([*wanted, *extra], row[1:]))
                 for column in wanted:
                     value = values[column]
@@ -212,16 +218,21 @@ class SafetyMixin:
 
 
 def _shift_spans(db, table: str, columns: list[str], doc_id: int, spans: SpanMap) -> tuple[int, int]:
-    """Move every span of one document in one table; returns (rows moved, duplicates merged)."""
-    has_label = "label_start" in columns
-    select = 'rowid, start, "end"' + (", label_start" if has_label else "")
+    """Move every offset of one document in one table (`start`, `end`, `label_start`,
+    `suggested_start`...: a column named *start maps as a start, *end as an end);
+    returns (rows moved, duplicates merged)."""
+    offsets = [c for c in columns if c in ("start", "end") or c.endswith(("_start", "_end"))]
+    select = ", ".join(f'"{c}"' for c in offsets)
     pending = []
-    for row in db.execute(f"SELECT {select} FROM [{table}] WHERE document_id = ?", [doc_id]).fetchall():
-        changes = {"start": spans.start(row[1]), "end": spans.end(row[2])}
-        if has_label:
-            changes["label_start"] = spans.start(row[3])
-        old = {"start": row[1], "end": row[2], **({"label_start": row[3]} if has_label else {})}
-        if changes != old:
+    for row in db.execute(f"SELECT rowid, {select} FROM [{table}] WHERE document_id = ?", [doc_id]).fetchall():
+        changes = {}
+        for column, value in zip(offsets, row[1:]):
+            if value is None:
+                continue
+            moved_to = spans.start(value) if column.endswith("start") else spans.end(value)
+            if moved_to != value:
+                changes[column] = moved_to
+        if changes:
             pending.append((row[0], changes))
     moved = len(pending)
     # Spans move in the same direction, but a row may for a moment land on a span another

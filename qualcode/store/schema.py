@@ -194,7 +194,8 @@ CREATE TABLE search_chunks (
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
     text TEXT NOT NULL,
-    lemma TEXT NOT NULL
+    lemma TEXT NOT NULL,
+    offsets BLOB NOT NULL
 );
 CREATE INDEX search_chunks_document ON search_chunks(document_id, start);
 CREATE VIRTUAL TABLE search_fts USING fts5(

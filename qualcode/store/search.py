@@ -1,7 +1,8 @@
 """The search index (FTS5 over chunk texts and their lemmas) and the suggestion review queue.
 
-The index (MIGRATION_3 in schema.py) holds one row per *chunk* (a speaker turn, or a paragraph of a document without
-turns): its text and its words' lemmas joined by spaces. FTS5 indexes both with
+The index (MIGRATION_3 in schema.py) holds one row per *chunk* (a speaker turn, or a paragraph
+of a document without turns): its text, its words' lemmas joined by spaces and its words'
+offsets (packed). FTS5 indexes text and lemmas with
 `unicode61 remove_diacritics 0`, so `saa` never matches `sää`. FTS only narrows a query down
 to candidate chunks; `qualcode.coding.search` finds the exact hits in them. The index is not
 part of undo: it is derived data, rebuilt from the documents whenever it is missing or stale.
@@ -22,13 +23,13 @@ from qualcode.coding.search import (
     Phrase,
     SearchFilters,
     document_chunks,
+    encode_offsets,
     lemmas,
-    words,
+    word_spans,
 )
 from qualcode.coding.suggest.model import QueuedSuggestion, Suggestion
 from qualcode.errors import ConflictError, NotFoundError
 from qualcode.store.core import now
-
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -51,15 +52,17 @@ class SearchIndexMixin:
         rows = []
         count = 0
         for chunk in chunks:
-            tokens = words(text, chunk.start, chunk.end)
-            count += len(tokens)
+            chunk_text = text[chunk.start:chunk.end]
+            spans = word_spans(chunk_text)
+            count += len(spans)
+            tokens = [chunk_text[s:e].lower() for s, e in spans]
             rows.append((doc_id, chunk.turn_id, chunk.role, chunk.speaker, language, chunk.start, chunk.end,
-                         text[chunk.start:chunk.end], " ".join(lemmas(tokens, language))))
+                         chunk_text, " ".join(lemmas(tokens, language)), encode_offsets(spans, len(chunk_text))))
         with self.transaction():
             self._drop_document_index(doc_id)
             self.db.conn.executemany(
-                'INSERT INTO search_chunks(document_id, turn_id, role, speaker, language, start, "end", text, lemma) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                'INSERT INTO search_chunks(document_id, turn_id, role, speaker, language, start, "end", text, lemma, '
+                "offsets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute(
                 "INSERT INTO search_fts(rowid, text, lemma) "
                 "SELECT id, text, lemma FROM search_chunks WHERE document_id = ?", [doc_id])
@@ -132,11 +135,19 @@ class SearchIndexMixin:
         return spans
 
     def search_chunk_rows(self, phrases: Sequence[Phrase] | None, mode: str, *, language: str | None = None,
-                          filters: SearchFilters | None = None) -> Iterator[ChunkRow]:
+                          filters: SearchFilters | None = None,
+                          overlapping: Sequence[tuple[int, int]] | None = None) -> Iterator[ChunkRow]:
         """Indexed chunks that may hold a match (all filtered chunks when `phrases` is None),
-        in index order; streamed, so a caller with enough hits can stop early."""
+        in index order; streamed, so a caller with enough hits can stop early. `overlapping`
+        keeps only chunks that overlap one of these (start, end) spans of a document."""
         filters = filters or SearchFilters()
         where, params = self._document_filter(filters, "c.document_id")
+        if overlapping is not None:
+            ids = self._chunk_ids_overlapping(filters.document_ids, overlapping)
+            if not ids:
+                return
+            where.append(f"c.id IN ({', '.join('?' for _ in ids)})")
+            params.extend(ids)
         if language is not None:
             where.append("c.language = ?")
             params.append(language)
@@ -147,7 +158,8 @@ class SearchIndexMixin:
             where.append(f'EXISTS (SELECT 1 FROM codings g WHERE g.document_id = c.document_id AND g.code_id IN '
                          f'({", ".join("?" for _ in ids)}) AND g.start < c."end" AND g."end" > c.start)')
             params.extend(ids)
-        columns = 'c.id, c.document_id, c.turn_id, c.role, c.speaker, c.language, c.start, c."end", c.text, c.lemma'
+        columns = ('c.id, c.document_id, c.turn_id, c.role, c.speaker, c.language, c.start, c."end", c.text, '
+                   "c.lemma, c.offsets")
         if phrases is None:
             sql = f"SELECT {columns} FROM search_chunks c"
             order = "c.id"
@@ -159,11 +171,41 @@ class SearchIndexMixin:
             where.insert(0, "search_fts MATCH ?")
             params.insert(0, expression)
             order = "search_fts.rowid"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        cursor = self.db.conn.execute(f"{sql} ORDER BY {order}", params)
-        for row in cursor:
-            yield ChunkRow(*row)
+        ranges = self._document_ranges(filters) if phrases is not None else None
+        if ranges is None:
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            yield from map(ChunkRow._make, self.db.conn.execute(f"{sql} ORDER BY {order}", params))
+            return
+        # A few documents: ask FTS for each one's rowid range instead of filtering its whole doclist.
+        sql += " WHERE " + " AND ".join([*where, "search_fts.rowid BETWEEN ? AND ?"])
+        for low, high in ranges:
+            yield from map(ChunkRow._make, self.db.conn.execute(f"{sql} ORDER BY {order}", [*params, low, high]))
+
+    def _document_ranges(self, filters: SearchFilters, most: int = 64) -> list[tuple[int, int]] | None:
+        """Chunk id ranges of the documents the filters allow, when they are few (else None)."""
+        if not (filters.document_ids or filters.respondents or filters.attributes):
+            return None
+        allowed = self.search_document_ids(filters) or set()
+        if len(allowed) > most:
+            return None
+        marks = ", ".join("?" for _ in allowed) or "NULL"
+        return [tuple(row) for row in self.db.execute(
+            f"SELECT min(id), max(id) FROM search_chunks WHERE document_id IN ({marks}) GROUP BY document_id "
+            "ORDER BY min(id)", list(allowed))]
+
+    def _chunk_ids_overlapping(self, document_ids: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]:
+        """Ids of the document's chunks that overlap any of the (start, end) spans."""
+        marks = ", ".join("?" for _ in document_ids) or "NULL"
+        chunks = self.db.execute(f'SELECT id, start, "end" FROM search_chunks WHERE document_id IN ({marks}) '
+                                 "ORDER BY start", list(document_ids)).fetchall()
+        ids, spans, index = [], sorted(spans), 0
+        for chunk_id, start, end in chunks:
+            while index < len(spans) and spans[index][1] <= start:
+                index += 1
+            if index < len(spans) and spans[index][0] < end:
+                ids.append(chunk_id)
+        return ids
 
     def _document_filter(self, filters: SearchFilters, column: str) -> tuple[list[str], list[Any]]:
         where: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from qualcode.errors import NotFoundError
@@ -16,6 +17,9 @@ from qualcode.store.core import new_guid, now
 
 CODING_FRAME_COLUMNS = ("id", "document_id", "code_id", "start", "end", "coder", "document", "language",
                         "round", "respondent_id", "respondent")
+
+
+_INDEXED_CODES = 20
 
 
 def _in_clause(column: str, values: Sequence[int]) -> tuple[str, list[int]]:
@@ -27,38 +31,59 @@ def _in_clause(column: str, values: Sequence[int]) -> tuple[str, list[int]]:
 class TablesMixin:
     # ---------------------------------------------------------------- bulk reads
     def coding_frame(self, code_ids: Sequence[int] | None = None, *, with_text: bool = False,
-                     coders: Sequence[str] | None = None) -> pd.DataFrame:
+                     coders: Sequence[str] | None = None, slim: bool = False) -> pd.DataFrame:
         """Codings (optionally only of `code_ids` / `coders`) with their document and respondent.
 
         Columns: id, document_id, code_id, start, end, coder, document (title), language, round,
         respondent_id, respondent (label; the document title when no respondent is assigned)
-        and, with `with_text`, text (the coded passage). One query, in document order.
+        and, with `with_text`, text (the coded passage). In document order.
+        `slim=True` gives only document_id, code_id, start, end, respondent_id and respondent, in
+        no particular order: what counting tables need, loaded in a third of the time.
+
+        One plain query for the codings; the document columns are attached with numpy takes from
+        the (small) documents table and passages are sliced from each text once in Python, which
+        is much faster than SQL joins and substr() over 100,000 codings.
         """
         clauses: list[str] = []
         params: list[object] = []
         if code_ids is not None:
-            clause, values = _in_clause("c.code_id", code_ids)
+            # Over many codes a table scan beats one index probe per code: '+' turns the index off.
+            column = "+code_id" if len(code_ids) > _INDEXED_CODES else "code_id"
+            clause, values = _in_clause(column, code_ids)
             clauses.append(clause)
             params.extend(values)
         if coders is not None:
-            clauses.append(f"c.coder IN ({', '.join('?' for _ in coders) or 'NULL'})")
+            clauses.append(f"coder IN ({', '.join('?' for _ in coders) or 'NULL'})")
             params.extend(coders)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        text = ', substr(d.text, c.start + 1, c."end" - c.start) AS text' if with_text else ""
-        sql = (
-            'SELECT c.id, c.document_id, c.code_id, c.start, c."end", c.coder, d.title, d.language, d.round, '
-            f"d.respondent_id, coalesce(r.label, d.title){text} "
-            "FROM codings c JOIN documents d ON d.id = c.document_id "
-            f"LEFT JOIN respondents r ON r.id = d.respondent_id {where} "
-            "ORDER BY c.document_id, c.start, c.id"
-        )
-        rows = self.db.execute(sql, params).fetchall()
-        columns = [*CODING_FRAME_COLUMNS, *(["text"] if with_text else [])]
-        frame = pd.DataFrame.from_records(rows, columns=columns)
-        if frame.empty:
-            frame = frame.astype({"id": "int64", "document_id": "int64", "code_id": "int64",
-                                  "start": "int64", "end": "int64"})
-        return frame
+        integers = ["document_id", "code_id", "start", "end"] if slim else ["id", "document_id", "code_id", "start",
+                                                                            "end"]
+        selected = ", ".join(f'"{c}"' for c in integers) + ("" if slim else ", coder")
+        rows = self.db.execute(f"SELECT {selected} FROM codings {where}", params).fetchall()
+        if slim:
+            numbers = np.array(rows, dtype=np.int64).reshape(-1, len(integers))
+            frame = pd.DataFrame(numbers, columns=integers)
+        else:
+            numbers = np.array([row[:5] for row in rows], dtype=np.int64).reshape(-1, 5)
+            frame = pd.DataFrame(numbers, columns=integers)
+            frame["coder"] = np.array([row[5] for row in rows], dtype=object)
+            order = np.lexsort((numbers[:, 0], numbers[:, 3], numbers[:, 1]))
+            frame = frame.iloc[order].reset_index(drop=True)
+        documents = self.document_frame()
+        position = pd.Index(documents["id"]).get_indexer(frame["document_id"])
+        attached = (("respondent_id", "respondent_id"), ("respondent", "respondent")) if slim else (
+            ("document", "title"), ("language", "language"), ("round", "round"),
+            ("respondent_id", "respondent_id"), ("respondent", "respondent"))
+        for column, source in attached:
+            frame[column] = documents[source].to_numpy(dtype=object)[position]
+        if with_text:
+            texts = self.document_texts(documents["id"].tolist() if len(frame) else [])
+            frame["text"] = np.array([texts[d][s:e] for d, s, e in zip(frame["document_id"].tolist(),
+                                                                     frame["start"].tolist(),
+                                                                     frame["end"].tolist())], dtype=object)
+        if slim:
+            return frame
+        return frame[[*CODING_FRAME_COLUMNS, *(["text"] if with_text else [])]]
 
     def document_frame(self) -> pd.DataFrame:
         """Documents with their respondent: id, title, language, round, respondent_id, respondent."""

@@ -45,19 +45,45 @@ class WorkbenchMixin:
     def coding_progress(self, document_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """(coded, total) respondent sentences per document: a sentence counts as coded when
         any coding overlaps it. Documents without respondent turns count all their sentences;
-        documents without sentences are left out."""
+        documents without sentences are left out.
+
+        Two ordered scans and a sweep, so a 1,000-interview project takes well under a second
+        (an EXISTS per sentence would rescan the codings for each one)."""
         where, params = ("", [])
         if document_ids is not None:
             where, params = f"WHERE s.document_id IN ({_marks(document_ids)})", list(document_ids)
-        rows = self.db.execute(
-            "WITH seg AS (SELECT s.document_id, s.start, s.\"end\", coalesce(t.role, 'other') AS role "
-            f"FROM segments s LEFT JOIN turns t ON t.id = s.turn_id {where}), "
-            "answering AS (SELECT DISTINCT document_id FROM seg WHERE role = 'respondent') "
-            "SELECT seg.document_id, count(*), sum(EXISTS (SELECT 1 FROM codings c "
-            "WHERE c.document_id = seg.document_id AND c.start < seg.\"end\" AND c.\"end\" > seg.start)) "
-            "FROM seg WHERE seg.role = 'respondent' OR seg.document_id NOT IN (SELECT document_id FROM answering) "
-            "GROUP BY seg.document_id", params).fetchall()
-        return {doc: (coded, total) for doc, total, coded in rows}
+        segments = self.db.execute(
+            "SELECT s.document_id, s.start, s.\"end\", coalesce(t.role, 'other') = 'respondent' "
+            f"FROM segments s LEFT JOIN turns t ON t.id = s.turn_id {where} ORDER BY s.document_id, s.start",
+            params).fetchall()
+        coding_where = where.replace("s.document_id", "document_id")
+        coverage: dict[int, list[tuple[int, int]]] = {}
+        for doc, start, end in self.db.execute(
+                f'SELECT document_id, start, "end" FROM codings {coding_where} ORDER BY document_id, start', params):
+            merged = coverage.setdefault(doc, [])
+            if merged and start <= merged[-1][1]:
+                if end > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        answering = {doc for doc, _, _, respondent in segments if respondent}
+        result: dict[int, tuple[int, int]] = {}
+        current, intervals, index, coded, total = None, [], 0, 0, 0
+        for doc, start, end, respondent in segments:
+            if doc != current:
+                if current is not None:
+                    result[current] = (coded, total)
+                current, intervals, index, coded, total = doc, coverage.get(doc, []), 0, 0, 0
+            if doc in answering and not respondent:
+                continue
+            total += 1
+            while index < len(intervals) and intervals[index][1] <= start:
+                index += 1
+            if index < len(intervals) and intervals[index][0] < end:
+                coded += 1
+        if current is not None:
+            result[current] = (coded, total)
+        return {doc: value for doc, value in result.items() if value[1]}
 
     def coded_passages(self, code_ids: Sequence[int], *, document_ids: Sequence[int] | None = None) -> list[Passage]:
         """Passages coded with any of `code_ids`, sorted by respondent (naturally), round,

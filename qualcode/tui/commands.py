@@ -2,7 +2,7 @@
 
 The bindings and the command palette entries ("area: verb") are both generated from these
 tables, so a key, its description and its palette entry cannot drift apart. `tier` says from
-which terminal width the footer shows the key: 0 always (80 columns), 1 from 110, 2 from 150,
+which terminal width the footer shows the key: 0 always (80 columns), 1 from 120, 2 from 160,
 None never (the key panel, `?`, and the palette still list it). A command without a key is
 in the palette only.
 """
@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
-TIER_WIDTHS = (0, 110, 150)
+TIER_WIDTHS = (0, 120, 160)
 
-MOVE = Binding.Group("sentence", compact=True)
-EXTEND = Binding.Group("extend", compact=True)
-TURN = Binding.Group("turn", compact=True)
-WORD = Binding.Group("word", compact=True)
-UNCODED = Binding.Group("uncoded", compact=True)
-HISTORY = Binding.Group("undo/redo", compact=True)
+MOVE = Binding.Group("sentence")
+EXTEND = Binding.Group("extend")
+TURN = Binding.Group("turn")
+WORD = Binding.Group("word")
+UNCODED = Binding.Group("uncoded")
+HISTORY = Binding.Group("undo")
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,11 @@ WORKBENCH: tuple[Command, ...] = (
     # coding first: the footer shows keys in this order
     *(_quick(n) for n in range(1, 10)),
     Command("c", "pick_code", "coding", "apply code…", "pick", tier=0),
-    Command("full_stop", "repeat_code", "coding", "repeat last code", "again", tier=1, key_display="."),
+    Command("full_stop", "repeat_code", "coding", "repeat last code", "again", tier=2, key_display="."),
     Command("i", "in_vivo", "coding", "in-vivo code", "in-vivo", tier=0),
-    Command("x", "remove_coding", "coding", "remove coding at cursor", "remove", tier=0),
-    Command("r", "change_coding", "coding", "change code of coding", "recode", tier=2),
-    Command("f", "fit_coding", "coding", "fit coding to selection", "fit", tier=2),
+    Command("x", "remove_coding", "coding", "remove coding at cursor", "remove", tier=1),
+    Command("r", "change_coding", "coding", "change code of coding", "recode"),
+    Command("f", "fit_coding", "coding", "fit coding to selection", "fit"),
     Command("plus", "extend_coding", "coding", "extend coding by a word", "grow", tier=None, key_display="+"),
     Command("minus", "shrink_coding", "coding", "shrink coding by a word", "shrink", tier=None, key_display="-"),
     Command("m", "memo_coding", "memo", "on coding", "memo", tier=1),
@@ -78,29 +78,32 @@ WORKBENCH: tuple[Command, ...] = (
     Command("k", "previous_sentence", "cursor", "previous sentence", tier=0, group=MOVE),
     Command("J", "extend_sentence_forward", "select", "extend by a sentence forward", tier=0, group=EXTEND),
     Command("K", "extend_sentence_backward", "select", "extend by a sentence backward", tier=0, group=EXTEND),
-    Command("a", "select_turn", "select", "current turn", "turn", tier=1),
+    Command("a", "select_turn", "select", "current turn", "turn", tier=2),
     Command("space", "select_sentence", "select", "current sentence", "sentence", key_display="␣"),
-    Command("W", "extend_word_forward", "select", "extend by a word forward", tier=2, group=WORD),
-    Command("B", "extend_word_backward", "select", "extend by a word backward", tier=2, group=WORD),
+    Command("W", "extend_word_forward", "select", "extend by a word forward", group=WORD),
+    Command("B", "extend_word_backward", "select", "extend by a word backward", group=WORD),
     Command("escape", "clear_selection", "select", "clear selection"),
     Command("w", "next_word", "cursor", "next word"),
     Command("b", "previous_word", "cursor", "previous word"),
-    Command("t", "next_turn", "cursor", "next turn", tier=2, group=TURN),
-    Command("T", "previous_turn", "cursor", "previous turn", tier=2, group=TURN),
+    Command("t", "next_turn", "cursor", "next turn", group=TURN),
+    Command("T", "previous_turn", "cursor", "previous turn", group=TURN),
     # navigation
     Command("n", "next_uncoded", "navigate", "next uncoded answer", tier=1, group=UNCODED),
     Command("N", "previous_uncoded", "navigate", "previous uncoded answer", tier=1, group=UNCODED),
-    Command("o", "next_code_coding", "navigate", "next coding of selected code", "next of code", tier=2),
+    Command("o", "next_code_coding", "navigate", "next coding of selected code", "next of code"),
     Command("O", "previous_code_coding", "navigate", "previous coding of selected code"),
-    Command("G", "guide_question", "navigate", "next turn of a guide question", "guide", tier=2),
-    Command("g", "goto_respondent", "navigate", "go to respondent", "go to", tier=1),
+    Command("G", "guide_question", "navigate", "next turn of a guide question", "guide"),
+    Command("g", "goto_respondent", "navigate", "go to respondent", "go to", tier=2),
     Command("greater_than_sign", "next_document", "navigate", "next document", key_display=">"),
     Command("less_than_sign", "previous_document", "navigate", "previous document", key_display="<"),
     # views
-    Command("R", "retrieve", "view", "retrieve coded passages", "retrieve", tier=1),
+    Command("R", "retrieve", "view", "retrieve coded passages", "retrieve", tier=2),
     Command("L", "document_codings", "view", "this document's codings", "codings", tier=2),
-    Command("D", "toggle_documents", "view", "show or hide documents", "docs", tier=2),
-    Command("v", "next_codebook", "codebook", "switch active codebook", "codebook", tier=2),
+    Command("slash", "search", "view", "search transcripts", "search", key_display="/"),
+    Command("S", "review_suggestions", "coding", "review suggested codings", "suggestions"),
+    Command("", "pseudonymise", "project", "make a pseudonymised copy"),
+    Command("D", "toggle_documents", "view", "show or hide documents", "docs"),
+    Command("v", "next_codebook", "codebook", "switch active codebook", "codebook"),
 )
 
 RETRIEVAL: tuple[Command, ...] = (

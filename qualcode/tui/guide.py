@@ -51,7 +51,10 @@ def load_guide(path: Path) -> list[GuideQuestion]:
     questions: list[GuideQuestion] = []
     for theme in data.get("themes") or []:
         title = theme.get("title") or {}
-        theme_name = title.get("fi") or title.get("en") or str(theme.get("id", "")) if isinstance(title, dict) else str(title)
+        if isinstance(title, dict):
+            theme_name = title.get("fi") or title.get("en") or str(theme.get("id", ""))
+        else:
+            theme_name = str(title)
         for question in theme.get("questions") or []:
             keywords = {key[len("keywords_"):]: tuple(str(k).casefold() for k in value or ())
                         for key, value in question.items() if key.startswith("keywords_")}

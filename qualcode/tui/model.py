@@ -8,7 +8,7 @@ transcript widget asks this model what to draw and where the cursor goes.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -335,18 +335,20 @@ class DocumentModel:
         match = _WORD.search(self.text, offset)
         return match.end() if match else None
 
-    def word_end_before(self, offset: int) -> int | None:
-        """The end of the last word that ends before `offset`."""
-        base = max(0, offset - 200)
-        last = None
-        for match in _WORD.finditer(self.text, base, offset):
-            if match.end() < offset:
-                last = match
-        return last.end() if last else None
+    def end_without_last_word(self, start: int, end: int) -> int | None:
+        """Where [start, end) ends once its last word (and the space before it) is dropped;
+        None when only one word is left."""
+        last = self.previous_word(end)
+        if last is None or last <= start:
+            return None
+        while last > start and self.text[last - 1].isspace():
+            last -= 1
+        return last if last > start else None
 
     # ---------------------------------------------------------------- answers
     def uncoded_answers(self) -> list[Turn]:
-        return [t for t in self.turns if t.role == "respondent" and t.start < t.end and not self.is_coded(t.start, t.end)]
+        return [t for t in self.turns
+                if t.role == "respondent" and t.start < t.end and not self.is_coded(t.start, t.end)]
 
     def next_uncoded_answer(self, offset: int) -> Turn | None:
         return next((t for t in self.uncoded_answers() if t.start > offset), None)

@@ -58,11 +58,15 @@ CODES: list[tuple[str | None, str, str | None]] = [
     (None, "Valenssi", None),
     ("Valenssi", "Positiivinen", None),
     ("Valenssi", "Negatiivinen", None),
-    (None, "Tilaaminen ja toimitus", None),
-    ("Tilaaminen ja toimitus", "Toiminta", None),
+    (None, "Toimintaprosessi", None),
+    ("Toimintaprosessi", "Tilaaminen ja toimitus", None),
+    ("Toimintaprosessi > Tilaaminen ja toimitus", "Toiminta", None),
     ("Tilaaminen ja toimitus > Toiminta", "Verkkokauppa", "Tilaukset tehdään verkkokaupassa."),
-    ("Tilaaminen ja toimitus", "Tarve", None),
+    ("Toimintaprosessi > Tilaaminen ja toimitus", "Tarve", None),
     ("Tilaaminen ja toimitus > Tarve", "Nopea toimitus", None),
+    ("Toimintaprosessi", "Palaute", None),
+    ("Toimintaprosessi > Palaute", "Toiminta", None),
+    ("Toimintaprosessi > Palaute", "Tarve", None),
     (None, "Muut", None),
     ("Muut", "Kampanjakoodi", None),
 ]
@@ -135,3 +139,36 @@ def build_fixture_project(store: Store) -> Store:
 
 def fixture_store() -> Store:
     return build_fixture_project(Store.memory(user="tutkija"))
+
+
+def fixture_cases() -> dict:
+    """The tables whose golden files tests/golden/fixture/ holds (name -> builder(store))."""
+    from qualcode.coding.comparison import comparison_table
+    from qualcode.coding.cooccurrence import cooccurrence_table
+    from qualcode.coding.frequencies import codebook_table, frequencies_table
+    from qualcode.coding.matrix import matrix_table
+    from qualcode.coding.quotes import quotes_table
+    from qualcode.coding.summary import summary_table
+    from qualcode.coding.trace import trace, trace_table
+
+    goals = "Asiakkaiden liiketoiminnalliset tavoitteet"
+    return {
+        "summary": lambda s: summary_table(
+            s, goals, caption="Taulukko 4. Yhteenveto asiakkaiden liiketoiminnallisista tavoitteista", language="fi"),
+        "summary-columns": lambda s: summary_table(
+            s, "Tunnesidos", columns="Valenssi", caption="Taulukko 5. Tunnesidos", language="fi"),
+        "summary-split": lambda s: summary_table(s, "Toimintaprosessi", split=True, language="fi",
+                                                 label_format="Asiantuntija {n}"),
+        "matrix": lambda s: matrix_table(s, [goals, "Tunnesidos"], caption="Table 2. Codings by respondent"),
+        "matrix-groups": lambda s: matrix_table(s, "Tunnesidos", by="attribute:organisation_type",
+                                                cells="respondents", language="fi"),
+        "matrix-presence": lambda s: matrix_table(s, "Toimintaprosessi", cells="presence"),
+        "matrix-text": lambda s: matrix_table(s, "Muut", cells="text", coverage=False),
+        "quotes": lambda s: quotes_table(s, "Tunnesidos", style="trailing", label_format="Asiantuntija {n}",
+                                         caption="Lainaukset"),
+        "cooccurrence": lambda s: cooccurrence_table(s, ["Tunnesidos", "Valenssi"]),
+        "frequencies": lambda s: frequencies_table(s, goals),
+        "codebook": lambda s: codebook_table(s, "Five Es"),
+        "comparison": lambda s: comparison_table(s, "five-es", caption="Table 6. Themes and the Five Es"),
+        "trace": lambda s: trace_table(trace(s, "Myynnin kasvattaminen")),
+    }

@@ -5,12 +5,14 @@ attribute, built from every code's indicators (multi-word ones too). A matched i
 counts for a code with a weight: multi-word indicators weigh more (they are more specific),
 an indicator shared by several codes weighs less (it tells them apart less), and a Finnish
 compound whose last part is an indicator (`joulutilaus` → `tilaus`) counts a little. A
-sub-code also hears its parent's indicators at half weight. The evidence of a segment is its
-own plus a share of its neighbours' in the same turn (a passage is usually longer than one
-sentence), and the score is `1 - exp(-evidence)`, so one specific indicator gives about 0.6
-and two about 0.85. Only respondents' speech is suggested, and only codes scoring at least
-`threshold` and close to the segment's best code.
-"""
+sub-code also hears its parent's indicators at half weight.
+
+The evidence for a respondent's sentence is its own, plus a share of its neighbours' in the
+same turn (a coded passage is often longer than one sentence), plus a share of the
+interviewer's question before the answer (an answer is about what was asked). The score is
+`1 - exp(-evidence)`: one specific indicator gives about 0.63, two about 0.86. Only
+respondents' speech is suggested, and only the segment's best code(s) scoring at least
+`threshold`."""
 
 from __future__ import annotations
 
@@ -31,11 +33,13 @@ MIN_COMPOUND_HEAD = 4
 
 @dataclass
 class DictionarySettings:
-    """The knobs of the dictionary suggester (defaults measured on the demo study)."""
+    """The knobs of the dictionary suggester (chosen on the demo study; see
+    benchmarks/suggest_quality.py)."""
 
-    threshold: float = 0.6
-    neighbour_weight: float = 0.35
-    best_ratio: float = 0.75  # keep codes scoring at least this share of the segment's best
+    threshold: float = 0.7
+    neighbour_weight: float = 0.5  # share of a neighbouring sentence's evidence (same turn)
+    question_weight: float = 0.6  # share of the evidence in the interviewer's question before the answer
+    best_ratio: float = 1.0  # keep codes scoring at least this share of the segment's best code
     respondent_only: bool = True
     compounds: bool = True
 
@@ -104,7 +108,8 @@ class DictionarySuggester:
         if lemma not in cache:
             heads = tuple(text for text in self.indicators(language)
                           if " " not in text and len(text) >= MIN_COMPOUND_HEAD
-                          and len(lemma) >= len(text) + 3 and lemma.endswith(text))
+                          and len(lemma) >= len(text) + 3 and lemma.endswith(text)
+                          and _is_word(lemma[:-len(text)], language))
             cache[lemma] = heads
         return cache[lemma]
 
@@ -157,41 +162,74 @@ class DictionarySuggester:
         text = store.document_text(doc_id)
         language = store.document(doc_id).language
         turns = {t.id: t for t in store.turns(doc_id)}
-        units = [s for s in segments
-                 if not (self.settings.respondent_only and turns and s.turn_id in turns
-                         and turns[s.turn_id].role != "respondent")]
         words: list[str] = []
         groups: list[int] = []
-        for index, segment in enumerate(units):
+        for index, segment in enumerate(segments):
             for s, e in word_spans(text, segment.start, segment.end):
                 words.append(text[s:e].lower())
                 groups.append(index)
         found = self.evidence(words, groups, language)
-        found += [{} for _ in range(len(units) - len(found))]
+        found += [{} for _ in range(len(segments) - len(found))]
+        questions = self._question_evidence(segments, turns, found)
+        settings = self.settings
         result: list[Suggestion] = []
-        for index, segment in enumerate(units):
+        for index, segment in enumerate(segments):
+            turn = turns.get(segment.turn_id)  # type: ignore[arg-type]
+            if settings.respondent_only and turn is not None and turn.role != "respondent":
+                continue
+            near = [found[other] for other in (index - 1, index + 1)
+                    if 0 <= other < len(segments) and segments[other].turn_id == segment.turn_id]
+            asked = questions.get(segment.turn_id, {})
             totals: dict[str, float] = {}
             for path, matched in found[index].items():
                 totals[path] = sum(matched.values())
-            for other in (index - 1, index + 1):
-                if 0 <= other < len(units) and units[other].turn_id == segment.turn_id:
-                    for path, matched in found[other].items():
-                        totals[path] = totals.get(path, 0.0) + self.settings.neighbour_weight * sum(matched.values())
+            for evidence, weight in [*((n, settings.neighbour_weight) for n in near), (asked, settings.question_weight)]:
+                for path, matched in evidence.items():
+                    totals[path] = totals.get(path, 0.0) + weight * sum(matched.values())
             scores = {path: _score(total) for path, total in totals.items() if path in code_ids}
             if not scores:
                 continue
             best = max(scores.values())
             for path, score in sorted(scores.items(), key=lambda item: -item[1]):
-                if score < self.settings.threshold or score < best * self.settings.best_ratio:
+                if score < settings.threshold or score < best * settings.best_ratio:
                     continue
                 own = sorted(found[index].get(path, {}))
-                near = sorted({i for other in (index - 1, index + 1) if 0 <= other < len(units)
-                               and units[other].turn_id == segment.turn_id
-                               for i in found[other].get(path, {})} - set(own))
-                reason = f"indicators: {', '.join(own) or '-'}" + (f"; nearby: {', '.join(near)}" if near else "")
+                nearby = sorted({word for n in near for word in n.get(path, {})} - set(own))
+                question = sorted(asked.get(path, {}))
+                reason = f"indicators: {', '.join(own) or '-'}" + (f"; nearby: {', '.join(nearby)}" if nearby else "") \
+                    + (f"; question: {', '.join(question)}" if question else "")
                 result.append(Suggestion(doc_id, code_ids[path], segment.start, segment.end, self.source,
                                          reason, round(score, 4)))
         return result
+
+    @staticmethod
+    def _question_evidence(segments: Sequence[Any], turns: dict[int, Any],
+                           found: list[dict[str, dict[str, float]]]) -> dict[int, dict[str, dict[str, float]]]:
+        """For each respondent turn, the indicators of the interviewer's turn before it."""
+        result: dict[int, dict[str, dict[str, float]]] = {}
+        asked: dict[str, dict[str, float]] = {}
+        previous: int | None = None
+        for index, segment in enumerate(segments):
+            turn = turns.get(segment.turn_id)  # type: ignore[arg-type]
+            if turn is None:
+                continue
+            if turn.role == "interviewer":
+                if segment.turn_id != previous:
+                    asked = {}
+                for path, matched in found[index].items():
+                    asked.setdefault(path, {}).update(matched)
+            elif turn.role == "respondent":
+                result.setdefault(turn.id, asked)
+            previous = segment.turn_id
+        return result
+
+
+def _is_word(prefix: str, language: str) -> bool:
+    """Whether the part before a compound's head is a word itself (`joulu` in `joulutilaus`),
+    so that `arvostaa` does not count as a kind of `ostaa`."""
+    import simplemma  # the lemmatiser's dictionary, already loaded by the lemmas
+
+    return simplemma.is_known(prefix, lang=language)
 
 
 def _score(evidence: float) -> float:

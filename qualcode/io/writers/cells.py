@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+from qualcode.coding.table import cell_text
 
 # A cell starting with one of these is taken for a formula by Excel and LibreOffice (and tab /
 # carriage return can smuggle one in): OWASP's CSV-injection list.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Characters XML 1.0 cannot hold (transcripts pasted from PDFs sometimes carry them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text without the control characters that would make an xlsx or docx unreadable."""
+    return _NOT_XML.sub("", text)
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -50,7 +65,62 @@ def tint(colour: str | None, amount: float = 0.6) -> str | None:
 def numeric_columns(table) -> list[bool]:
     """Columns whose values are all numbers (or empty): right-aligned."""
     result = []
-    for column in table.frame.columns:
-        values = [v for v in table.frame[column].tolist() if plain(v) is not None and v != ""]
-        result.append(bool(values) and all(is_number(v) for v in values))
+    for index in range(table.frame.shape[1]):
+        column = table.frame.iloc[:, index]
+        kind = pd.api.types.infer_dtype(column.replace("", None) if column.dtype == object else column,
+                                        skipna=True)
+        result.append(kind in ("integer", "floating", "mixed-integer-float", "decimal"))
     return result
+
+
+@dataclass
+class Layout:
+    """What a writer needs, computed once: a 200 x 1,000 matrix has 200,000 cells."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    """Display values, row labels applied."""
+    shown: list[list[Any]]
+    """The same with repeated group values blanked (None)."""
+    spans: list[list[int]]
+    """For each group column, each row's span (0 for continuation rows)."""
+    numeric: list[bool]
+    levels: list[int]
+    colours: list[str | None]
+
+    @functools.cached_property
+    def texts(self) -> list[list[str]]:
+        """`cell_text` of each shown value."""
+        return [[_text(v) for v in row] for row in self.shown]
+
+    def total(self, table, index: int) -> bool:
+        return index >= len(self.rows) - table.total_rows
+
+
+def text_widths(grid: Layout, *, sample: int = 500) -> list[int]:
+    """The longest line of each column over the first `sample` rows (enough to size columns)."""
+    widths = []
+    for texts in zip(*grid.texts[:sample]):
+        if any("\n" in t for t in texts):
+            widths.append(max(len(line) for t in texts for line in t.split("\n")))
+        else:
+            widths.append(max(map(len, texts)))
+    return widths or [0] * len(grid.columns)
+
+
+def _text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
+    return cell_text(plain(value))
+
+
+def layout(table) -> Layout:
+    rows = table.display_rows()
+    shown = table.grouped_rows(rows)
+    spans = [table.group_spans(c, rows) for c in range(table.group_columns)]
+    levels = list(table.row_levels or []) + [0] * (len(rows) - len(table.row_levels or []))
+    colours = list(table.row_colours or []) + [None] * (len(rows) - len(table.row_colours or []))
+    return Layout(table.columns, rows, shown, spans, numeric_columns(table), levels, colours)

@@ -4,25 +4,27 @@ The table uses the given table style, else "Table Grid" when the document define
 document's default table style; pass `template=` (a .docx such as the university's thesis
 template) to take its styles and page setup. Row groups are merged cells, a multi-line cell is
 one paragraph per line, the heading row repeats on every page, and code colours shade the code
-cells. The table XML is generated in one go: python-docx's cell API would take minutes for a
-200 x 1,000 matrix. Word allows at most 63 columns, so a wider table is split into parts that
+cells. The table XML is generated as text and spliced into the saved package: python-docx's cell
+API would take minutes for a 200 x 1,000 matrix. Word allows at most 63 columns, so a wider table is split into parts that
 each repeat the row labels.
 """
 
 from __future__ import annotations
 
+import functools
+import io
+import uuid
+import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
 
-from qualcode.coding.table import Table, cell_text
-from qualcode.io.writers.cells import numeric_columns, plain, tint
+from qualcode.coding.table import Table
+from qualcode.io.writers.cells import Layout, layout, text_widths, tint, xml_safe
 
 WORD_MAX_COLUMNS = 63
 INDENT_TWIPS = 284  # 0.5 cm per level of the code tree
@@ -48,20 +50,40 @@ def write_docx(table: Table, stream: IO[bytes], *, template: str | Path | None =
     caption_style = _style_name(document, "Caption", WD_STYLE_TYPE.PARAGRAPH)
     if table.caption:
         document.add_paragraph(table.caption, style=caption_style)
+    grid = layout(table)
+    cells = _cells_xml(table, grid)
+    sizes = _sizes(table, grid)
+    tables: dict[str, str] = {}
     for number, part in enumerate(_parts(table, max_columns)):
         if number:
             document.add_paragraph("")
-        element = parse_xml(_table_xml(table, part, style_id, text_width))
-        # The section properties must stay the body's last child.
-        sect = body.find(f"{{{W}}}sectPr")
-        if sect is not None:
-            sect.addprevious(element)
-        else:
-            body.append(element)
+        # A placeholder paragraph now; the table XML is spliced into the saved package below,
+        # which spares lxml parsing and re-serialising hundreds of thousands of elements.
+        token = f"qualcode-table-{number}-{uuid.uuid4().hex}"
+        document.add_paragraph(token)
+        tables[token] = _table_xml(table, grid, cells, part, style_id, _scaled([sizes[c] for c in part], text_width))
     for note in table.notes:
         document.add_paragraph(note)
     document.core_properties.title = table.caption or table.header or table.name
-    document.save(stream)
+    package = io.BytesIO()
+    document.save(package)
+    _splice(package, tables, stream)
+
+
+def _splice(package: io.BytesIO, tables: dict[str, str], stream: IO[bytes]) -> None:
+    """Copy the saved package to `stream`, each placeholder paragraph replaced by its table."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                for token, xml in tables.items():
+                    placeholder = f"<w:p><w:r><w:t>{token}</w:t></w:r></w:p>"
+                    if placeholder not in text:  # python-docx wrote the paragraph differently
+                        raise RuntimeError("cannot place the table in the Word document")
+                    text = text.replace(placeholder, xml, 1)
+                data = text.encode("utf-8")
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _style_name(document, name: str, kind) -> str | None:
@@ -96,11 +118,18 @@ def _parts(table: Table, max_columns: int) -> list[list[int]]:
 
 def _run(text: str, bold: bool) -> str:
     properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    return f'<w:r>{properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:r>{properties}<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r>'
 
 
-def _paragraphs(value: Any, *, bold: bool = False, right: bool = False, indent: int = 0) -> str:
-    lines = cell_text(plain(value)).split("\n")
+@functools.lru_cache(maxsize=4096)
+def _cell(text: str, properties: str, bold: bool, right: bool, indent: int) -> str:
+    """One <w:tc>; cached, since a matrix repeats the same few numbers thousands of times."""
+    inner = _paragraphs(text, bold=bold, right=right, indent=indent)
+    return f"<w:tc>{'<w:tcPr>' + properties + '</w:tcPr>' if properties else ''}{inner}</w:tc>"
+
+
+def _paragraphs(text: str, *, bold: bool = False, right: bool = False, indent: int = 0) -> str:
+    lines = text.split("\n")
     properties = ""
     if right or indent:
         properties = ("<w:pPr>" + (f'<w:ind w:left="{indent * INDENT_TWIPS}"/>' if indent else "")
@@ -108,25 +137,47 @@ def _paragraphs(value: Any, *, bold: bool = False, right: bool = False, indent: 
     return "".join(f"<w:p>{properties}{_run(line, bold) if line else ''}</w:p>" for line in lines)
 
 
-def _widths(table: Table, columns: list[int], text_width: int) -> list[int]:
-    rows = table.display_rows()[:500]
-    sizes = []
-    for column in columns:
-        longest = max([len(line) for row in rows for line in cell_text(plain(row[column])).split("\n")]
-                      + [len(table.columns[column]) if table.show_column_names else 3, 3])
-        sizes.append(min(longest, 60))
+def _sizes(table: Table, grid: Layout) -> list[int]:
+    """Relative column widths: the longest line in (a sample of) each column."""
+    longest = text_widths(grid)
+    names = [len(n) if table.show_column_names else 3 for n in grid.columns]
+    return [min(max(a, b, 3), 60) for a, b in zip(longest, names)]
+
+
+def _scaled(sizes: list[int], text_width: int) -> list[int]:
+    """Widths in twips sharing the page's text width."""
     total = sum(sizes) or 1
     return [max(300, int(text_width * size / total)) for size in sizes]
 
 
-def _table_xml(table: Table, columns: list[int], style_id: str | None, text_width: int) -> str:
-    numeric = numeric_columns(table)
-    rows = table.grouped_rows()
-    spans = [table.group_spans(c) for c in range(table.group_columns)]
-    levels = table.row_levels or [0] * len(rows)
-    colours = table.row_colours or []
-    widths = _widths(table, columns, text_width)
-    out = [f"<w:tbl {nsdecls('w')}>", "<w:tblPr>"]
+def _cells_xml(table: Table, grid: Layout) -> list[list[str]]:
+    """The <w:tc> of every body cell, built once and shared by the parts of a wide table."""
+    plain_columns = [c >= table.group_columns and c != table.colour_column and c != 0
+                     for c in range(len(grid.columns))]
+    result = []
+    for index, texts in enumerate(grid.texts):
+        total = grid.total(table, index)
+        row = []
+        for column, text in enumerate(texts):
+            if plain_columns[column]:
+                row.append(_cell(text, "", total, grid.numeric[column], 0))
+                continue
+            properties = ""
+            if column < table.group_columns:
+                properties += '<w:vMerge w:val="restart"/>' if grid.spans[column][index] else "<w:vMerge/>"
+            if column == table.colour_column:
+                fill = tint(grid.colours[index])
+                if fill:
+                    properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+            row.append(_cell(text, properties, total, grid.numeric[column],
+                             grid.levels[index] if column == 0 else 0))
+        result.append(row)
+    return result
+
+
+def _table_xml(table: Table, grid: Layout, cells: list[list[str]], columns: list[int], style_id: str | None,
+               widths: list[int]) -> str:
+    out = ["<w:tbl>", "<w:tblPr>"]
     if style_id:
         out.append(f'<w:tblStyle w:val="{escape(style_id)}"/>')
     out.append('<w:tblW w:w="0" w:type="auto"/>'
@@ -134,27 +185,15 @@ def _table_xml(table: Table, columns: list[int], style_id: str | None, text_widt
                'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
-    heading = '<w:trPr><w:tblHeader/></w:trPr>'
+    heading = "<w:trPr><w:tblHeader/></w:trPr>"
     if table.header:
         out.append(f'<w:tr>{heading}<w:tc><w:tcPr><w:gridSpan w:val="{len(columns)}"/></w:tcPr>'
                    f"{_paragraphs(table.header, bold=True)}</w:tc></w:tr>")
     if table.show_column_names:
         out.append(f"<w:tr>{heading}" + "".join(
-            f"<w:tc>{_paragraphs(table.columns[c], bold=True, right=numeric[c])}</w:tc>" for c in columns) + "</w:tr>")
-    for index, row in enumerate(rows):
-        total = index >= len(rows) - table.total_rows
-        out.append("<w:tr>")
-        for column in columns:
-            properties = ""
-            if column < table.group_columns:
-                properties += '<w:vMerge w:val="restart"/>' if spans[column][index] else "<w:vMerge/>"
-            if column == table.colour_column and index < len(colours):
-                fill = tint(colours[index])
-                if fill:
-                    properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
-            cell = _paragraphs(row[column], bold=total, right=numeric[column],
-                               indent=levels[index] if column == 0 else 0)
-            out.append(f"<w:tc>{'<w:tcPr>' + properties + '</w:tcPr>' if properties else ''}{cell}</w:tc>")
-        out.append("</w:tr>")
+            f"<w:tc>{_paragraphs(grid.columns[c], bold=True, right=grid.numeric[c])}</w:tc>" for c in columns)
+            + "</w:tr>")
+    for row in cells:
+        out.append("<w:tr>" + "".join(row[c] for c in columns) + "</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)

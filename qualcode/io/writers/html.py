@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from qualcode.coding.table import Table, cell_text
-from qualcode.io.writers.cells import numeric_columns, plain
+from qualcode.io.writers.cells import layout, plain
 
 STYLE = (
     "body{font-family:sans-serif}"
@@ -29,11 +29,9 @@ def _text(value: Any) -> str:
 
 
 def write_html(table: Table) -> str:
-    columns = len(table.columns)
-    numeric = numeric_columns(table)
-    rows = table.display_rows()
-    spans = [table.group_spans(c) for c in range(table.group_columns)]
-    levels = table.row_levels or [0] * len(rows)
+    grid = layout(table)
+    columns = len(grid.columns)
+    numeric, rows, spans, levels = grid.numeric, grid.rows, grid.spans, grid.levels
     title = escape(table.caption or table.header or table.name)
     out = ["<!DOCTYPE html>", "<html>", "<head>", '<meta charset="utf-8">', f"<title>{title}</title>",
            f"<style>{STYLE}</style>", "</head>", "<body>", "<table>"]
@@ -45,7 +43,7 @@ def write_html(table: Table) -> str:
             out.append(f'<tr><th colspan="{columns}">{escape(table.header)}</th></tr>')
         if table.show_column_names:
             out.append("<tr>" + "".join(f"<th{NUM if numeric[i] else ''}>{escape(c)}</th>"
-                                        for i, c in enumerate(table.columns)) + "</tr>")
+                                        for i, c in enumerate(grid.columns)) + "</tr>")
         out.append("</thead>")
     out.append("<tbody>")
     for index, row in enumerate(rows):
@@ -64,9 +62,8 @@ def write_html(table: Table) -> str:
             style = []
             if position == 0 and levels[index]:
                 style.append(f"padding-left:{0.5 + 1.2 * levels[index]:.1f}em")
-            if (table.row_colours and position == table.colour_column and index < len(table.row_colours)
-                    and table.row_colours[index]):
-                style.append(f"border-left:6px solid {escape(table.row_colours[index])}")
+            if position == table.colour_column and grid.colours[index]:
+                style.append(f"border-left:6px solid {escape(grid.colours[index])}")
             if style:
                 attributes.append(f'style="{";".join(style)}"')
             opening = "<td" + "".join(" " + a for a in attributes) + ">"

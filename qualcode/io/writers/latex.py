@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from qualcode.coding.table import Table, cell_text
-from qualcode.io.writers.cells import numeric_columns, plain
+from qualcode.io.writers.cells import layout, plain
 
 LONG_TABLE_ROWS = 40
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -32,10 +32,10 @@ def _cell(value: Any, *, bold: bool = False, indent: int = 0) -> str:
 
 
 def write_tex(table: Table) -> str:
-    columns = len(table.columns)
-    spec = "".join("r" if n else "l" for n in numeric_columns(table))
-    rows = table.grouped_rows()
-    levels = table.row_levels or [0] * len(rows)
+    grid = layout(table)
+    columns = len(grid.columns)
+    spec = "".join("r" if n else "l" for n in grid.numeric)
+    rows, levels = grid.shown, grid.levels
     long = len(rows) > LONG_TABLE_ROWS
     head: list[str] = [r"\toprule"]
     if table.header:
@@ -43,7 +43,7 @@ def write_tex(table: Table) -> str:
         if table.show_column_names:
             head.append(r"\midrule")
     if table.show_column_names:
-        head.append(" & ".join(_cell(c, bold=True) for c in table.columns) + r" \\")
+        head.append(" & ".join(_cell(c, bold=True) for c in grid.columns) + r" \\")
     head.append(r"\midrule")
     body = []
     for index, row in enumerate(rows):

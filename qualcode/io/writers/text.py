@@ -8,18 +8,10 @@ import json
 from typing import Any
 
 from qualcode.coding.table import Table, cell_text
-from qualcode.io.writers.cells import csv_safe, numeric_columns, plain
+from qualcode.io.writers.cells import csv_safe, layout, plain
 
 GAP = "   "
 INDENT = "  "
-
-
-def _label_cells(table: Table, rows: list[list[Any]], indent: str) -> list[list[Any]]:
-    if table.row_levels:
-        for row, level in zip(rows, table.row_levels):
-            if row[0] is not None and level:
-                row[0] = indent * level + cell_text(row[0])
-    return rows
 
 
 def write_txt(table: Table) -> str:
@@ -29,11 +21,14 @@ def write_txt(table: Table) -> str:
         LIIKETOIMINNAN LAAJENTAMINEN   Toiminnan laajentaminen uusille markkinoille. (H1)
                                        Tuotevalikoiman laajentaminen. (H2)
     """
-    rows = _label_cells(table, table.grouped_rows(), INDENT)
-    cells = [[cell_text(plain(v)).split("\n") for v in row] for row in rows]
-    heading = [[c] for c in table.columns] if table.show_column_names else None
-    numeric = numeric_columns(table)
-    widths = [0] * len(table.columns)
+    grid = layout(table)
+    cells = [[text.split("\n") for text in row] for row in grid.texts]
+    for row, level in zip(cells, grid.levels):
+        if level and row[0] != [""]:
+            row[0] = [INDENT * level + row[0][0], *row[0][1:]]
+    heading = [[c] for c in grid.columns] if table.show_column_names else None
+    numeric = grid.numeric
+    widths = [0] * len(grid.columns)
     for row in cells + ([heading] if heading else []):
         for index, lines in enumerate(row):
             widths[index] = max(widths[index], *(len(line) for line in lines))
@@ -70,20 +65,21 @@ def _md_escape(value: Any) -> str:
 
 def write_md(table: Table) -> str:
     """A GitHub-flavoured pipe table; the caption as a paragraph above it."""
-    rows = [[_md_escape(v) for v in row] for row in table.grouped_rows()]
-    for row, level in zip(rows, table.row_levels or []):
+    grid = layout(table)
+    rows = [[_md_escape(text) for text in row] for row in grid.texts]
+    for row, level in zip(rows, grid.levels):
         if row[0] and level:
             row[0] = "&emsp;" * level + row[0]
-    numeric = numeric_columns(table)
+    numeric = grid.numeric
     lines: list[str] = []
     if table.caption:
         lines += [_md_escape(table.caption), ""]
     if table.show_column_names or not table.header:
         if table.header:
             lines += [f"**{_md_escape(table.header)}**", ""]
-        heading = [_md_escape(c) for c in table.columns]
+        heading = [_md_escape(c) for c in grid.columns]
     else:
-        heading = [f"**{_md_escape(table.header)}**"] + [""] * (len(table.columns) - 1)
+        heading = [f"**{_md_escape(table.header)}**"] + [""] * (len(grid.columns) - 1)
     lines.append("| " + " | ".join(heading) + " |")
     lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
     for index, row in enumerate(rows):
@@ -102,7 +98,7 @@ def write_csv(table: Table, *, delimiter: str = ",") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow([csv_safe(c) for c in table.columns])
-    for row in table.frame.astype(object).values.tolist():
+    for row in table.frame.astype(object).to_numpy().tolist():
         writer.writerow([csv_safe(cell_text(plain(v))) for v in row])
     return buffer.getvalue()
 
@@ -113,7 +109,7 @@ def write_json(table: Table) -> str:
         value = table.data
     else:
         value = {"caption": table.caption, "header": table.header, "columns": table.columns,
-                 "rows": [[plain(v) for v in row] for row in table.frame.astype(object).values.tolist()]}
+                 "rows": [[plain(v) for v in row] for row in table.frame.astype(object).to_numpy().tolist()]}
     return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 

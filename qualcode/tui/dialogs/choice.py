@@ -46,7 +46,8 @@ def rank(query: str, choices: Sequence[Choice]) -> list[Choice]:
         elif query in text:
             score = 2.0
         elif matcher is not None:
-            score = matcher.match(text)
+            fuzzy = matcher.match(text)  # unbounded: squeeze below the substring score
+            score = fuzzy / (1 + fuzzy)
         else:
             score = 0.0
         if score > 0:
@@ -60,8 +61,8 @@ class ChoiceDialog(ModalScreen[Any]):
         Binding("escape", "cancel", "cancel", id="dialog.cancel"),
         Binding("down", "move(1)", "down", show=False, id="dialog.down"),
         Binding("up", "move(-1)", "up", show=False, id="dialog.up"),
-        Binding("pagedown", "move(10)", show=False, id="dialog.page-down"),
-        Binding("pageup", "move(-10)", show=False, id="dialog.page-up"),
+        Binding("pagedown", "move(10)", "page down", show=False, id="dialog.page-down"),
+        Binding("pageup", "move(-10)", "page up", show=False, id="dialog.page-up"),
     ]
 
     def __init__(self, title: str, choices: Sequence[Choice], *, placeholder: str = "type to filter",
@@ -79,7 +80,9 @@ class ChoiceDialog(ModalScreen[Any]):
         with Vertical(id="dialog"):
             yield Label(self.title_text, id="dialog-title")
             if self.searchable:
-                yield Input(placeholder=self.placeholder, id="dialog-input")
+                search = Input(placeholder=self.placeholder, id="dialog-input")
+                search.cursor_blink = False
+                yield search
             yield OptionList(id="dialog-options")
             if self.hint:
                 yield Label(self.hint, id="dialog-hint")

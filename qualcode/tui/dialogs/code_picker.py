@@ -29,7 +29,8 @@ def code_choices(codes: Sequence[Code], paths: dict[int, str], quick_keys: dict[
         label.append("■ ", style=Style(color=code.colour if code.colour.startswith("#") else None))
         key = quick_keys.get(code.id)
         if key:
-            label.append(f"{key} ", style="bold reverse")
+            label.append(key, style="bold underline")
+            label.append(" ")
         label.append(paths[code.id])
         choices.append(Choice(code.id, label, paths[code.id]))
     return choices

@@ -27,7 +27,9 @@ class MemoDialog(ModalScreen[str | None]):
             yield Label(self.title_text, id="dialog-title")
             if self.context:
                 yield Label(self.context, id="memo-context")
-            yield TextArea(self.initial, id="memo-text", soft_wrap=True, show_line_numbers=False)
+            editor = TextArea(self.initial, id="memo-text", soft_wrap=True, show_line_numbers=False)
+            editor.cursor_blink = False
+            yield editor
             yield Label("ctrl+s: save (empty removes the memo) · esc: cancel", id="dialog-hint")
 
     def on_mount(self) -> None:

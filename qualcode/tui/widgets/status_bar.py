@@ -40,4 +40,4 @@ class StatusBar(Static):
         if last_code:
             text.append(" │ last: ", style="dim")
             text.append(last_code)
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no layout pass per keystroke

@@ -1,0 +1,1 @@
+"""Modal dialogs: choice lists (codes, respondents, questions, codings) and memos."""

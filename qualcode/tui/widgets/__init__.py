@@ -1,0 +1,1 @@
+"""Widgets of the workbench: transcript, code tree, document tree, status bar."""
