@@ -24,6 +24,7 @@ from qualcode.coding.trace import trace as trace_passages
 from qualcode.coding.trace import trace_table
 from qualcode.errors import NotFoundError
 from qualcode.io.tables import ALL_FORMATS, export_study, write_table
+from qualcode.privacy.names import read_names
 from qualcode.store.codebooks import PATH_SEPARATOR
 
 
@@ -41,10 +42,35 @@ def table_output(command: Callable) -> Callable:
         click.option("--template", type=click.Path(exists=True, dir_okay=False), default=None,
                      help="docx: a Word document whose styles and page setup to use."),
         click.option("--table-style", default=None, help="docx: the table style's name (default 'Table Grid')."),
+        *leak_guard_options,
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _remember_guard_option(ctx: click.Context, param: click.Parameter, value):
+    ctx.meta[f"qualcode.{param.name}"] = value
+    return value
+
+
+# The leak guard's options, shared by every export command. They are read from the click context
+# by `_guard_options` rather than passed through each command's signature.
+leak_guard_options = [
+    click.option("--names", "names", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                 expose_value=False, callback=_remember_guard_option,
+                 help="Refuse to write real names from this CSV (real,pseudonym); default: the list the "
+                      "project remembers (`check-leaks --remember`)."),
+    click.option("--allow-names", "allow_names", is_flag=True, expose_value=False, callback=_remember_guard_option,
+                 help="Write the file even if it holds real names from the names list."),
+]
+
+
+def _guard_options() -> dict:
+    meta = click.get_current_context().meta
+    names_path = meta.get("qualcode.names")
+    return {"names": read_names(names_path) if names_path else None,
+            "allow_names": bool(meta.get("qualcode.allow_names"))}
 
 
 def respondent_options(command: Callable) -> Callable:
@@ -59,9 +85,10 @@ def respondent_options(command: Callable) -> Callable:
     return command
 
 
-def _emit(table: Table, output: str, fmt: str | None, force: bool, template: str | None,
+def emit_table(store, table: Table, output: str, fmt: str | None, force: bool, template: str | None,
           table_style: str | None) -> None:
-    path = write_table(table, output, fmt, force=force, template=template, table_style=table_style)
+    path = write_table(table, output, fmt, force=force, template=template, table_style=table_style,
+                       store=store, **_guard_options())
     if path is not None:
         click.echo(f"Wrote {path}", err=True)
 
@@ -117,7 +144,7 @@ def export_summary(project: Path, code_ref: str, columns: str | None, header: st
         if built.unplaced:
             click.echo(f"Note: {built.unplaced} passages are coded on {built.code.name!r} itself and belong to "
                        "no row group; code them to one of its children to show them.", err=True)
-        _emit(built.to_table(), output, fmt, force, template, table_style)
+        emit_table(store, built.to_table(), output, fmt, force, template, table_style)
 
 
 @export.command("matrix")
@@ -153,7 +180,7 @@ def export_matrix(project: Path, codes: tuple[str, ...], by: str, cells: str, no
                              where=parse_where(where), label_format=label_format,
                              language=_language(store, language))
         table = matrix.to_table(caption=caption, totals=not no_totals, coverage=not no_coverage)
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @export.command("quotes")
@@ -185,7 +212,7 @@ def export_quotes(project: Path, codes: tuple[str, ...], style: str, one_per_res
                              quote_language=quote_language, style=style, label_format=label_format,
                              one_per_respondent=one_per_respondent, max_chars=max_chars,
                              mark_cuts=not no_cut_marks, where=parse_where(where))
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @export.command("cooccurrence")
@@ -208,7 +235,7 @@ def export_cooccurrence(project: Path, codes: tuple[str, ...], mode: str, where:
     with open_project(project) as store:
         table = cooccurrence_table(store, list(codes) or None, caption=caption, language=_language(store, language),
                                    mode=mode, where=parse_where(where))
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @export.command("frequencies")
@@ -228,7 +255,7 @@ def export_frequencies(project: Path, codes: tuple[str, ...], where: tuple[str, 
     with open_project(project) as store:
         table = frequencies_table(store, list(codes) or None, where=parse_where(where),
                                   language=_language(store, language), caption=caption)
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @export.command("codebook")
@@ -246,7 +273,7 @@ def export_codebook(project: Path, codebook: str | None, fmt: str | None, output
     """
     with open_project(project) as store:
         table = codebook_table(store, codebook, language=_language(store, language), caption=caption)
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @export.command("comparison")
@@ -269,7 +296,7 @@ def export_comparison(project: Path, framework: str, themes: str | None, where: 
     with open_project(project) as store:
         table = comparison_table(store, framework, caption=caption, themes=themes, where=parse_where(where),
                                  label_format=label_format, language=_language(store, language))
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @export.command("all")
@@ -280,6 +307,8 @@ def export_comparison(project: Path, framework: str, themes: str | None, where: 
               help="Format(s) to write (repeatable; default docx and xlsx).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--language", type=click.Choice(["fi", "en"]), default=None, help="Language of headings.")
+@leak_guard_options[0]
+@leak_guard_options[1]
 def export_all(project: Path, directory: Path, formats: tuple[str, ...], force: bool, language: str | None) -> None:
     """Regenerate every table of the study: a summary per top-level code of each codebook, each
     codebook's matrix and quotes, framework comparisons, frequencies, co-occurrence, codebook.
@@ -293,7 +322,7 @@ def export_all(project: Path, directory: Path, formats: tuple[str, ...], force: 
         total = len(study_tables(store, language=language))
         with progress_bar(total, "Exporting") as advance:
             written = export_study(store, directory, formats, force=force, language=language,
-                                   progress=lambda done, name: advance(1, name))
+                                   progress=lambda done, name: advance(1, name), **_guard_options())
     click.echo(f"Wrote {len(written)} files to {directory}.", err=True)
 
 
@@ -323,7 +352,7 @@ def trace(project: Path, code_ref: str, respondents: tuple[str, ...], column: st
                                   column_key=column_key, subtree=not no_subcodes, where=parse_where(where))
         table = trace_table(passages, language=_language(store, language), name=f"trace-{code_ref}")
         table.caption = caption
-        _emit(table, output, fmt, force, template, table_style)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @click.command("link")

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from qualcode.cli.common import emit, format_option, open_project, project_argument
+from qualcode.cli.exporting import emit_table, table_output
+from qualcode.coding.scope import default_language
 from qualcode.coding.agreement import UNITS, agreement
 from qualcode.coding.disagreements import disagreements, resolve
 from qualcode.coding.merge import merge_project
@@ -19,23 +21,28 @@ from qualcode.store import Store
 @click.option("--coders", required=True, help="Comma-separated coder names, two or more.")
 @click.option("--codes", "code_refs", default=None, help="Comma-separated codes (default: every code used).")
 @click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True)
-@format_option
-def agreement_command(project: Path, coders: str, code_refs: str | None, unit: str, fmt: str) -> None:
-    """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
+@table_output
+def agreement_command(project: Path, coders: str, code_refs: str | None, unit: str, fmt: str | None, output: str,
+                      force: bool, caption: str | None, language: str | None, template: str | None,
+                      table_style: str | None) -> None:
+    """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha,
+    as a table in any export format.
 
     A coder who did not code a document at all counts as missing there, not as disagreeing.
+    With --format json it prints {"coders", "unit", "codes": [{"code", "percent", "kappa",
+    "alpha", "units"}], "overall": {...}}.
 
     \b
     Example:
         qualcode agreement study.qualcode --coders anna,ville --unit segment --format json
+        qualcode agreement study.qualcode --coders anna,ville --format docx -o yhtapitavyys.docx
     """
     names = [c.strip() for c in coders.split(",") if c.strip()]
     with open_project(project) as store:
         code_ids = [store.find_code(ref.strip()).id for ref in code_refs.split(",")] if code_refs else None
         report = agreement(store, names, code_ids=code_ids, unit=unit)
-    records = [{"code": c.code, "percent": c.percent, "kappa": c.kappa, "alpha": c.alpha, "units": c.units}
-               for c in [*report.codes, report.overall]]
-    emit(records, fmt, json_value=report.to_json() if fmt == "json" else None)
+        table = report.to_table(language=language or default_language(store), caption=caption)
+        emit_table(store, table, output, fmt, force, template, table_style)
 
 
 @click.command()

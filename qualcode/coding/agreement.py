@@ -13,6 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 UNITS = ("segment", "character", "document")
+UNIT_NAMES = {"fi": {"segment": "virke", "character": "merkki", "document": "dokumentti"},
+              "en": {"segment": "sentence", "character": "character", "document": "document"}}
+AGREEMENT_HEADINGS = {"fi": ["Koodi", "Yhtäpitävyys", "Cohenin kappa", "Krippendorffin alfa", "Yksiköt"],
+                      "en": ["Code", "Percent agreement", "Cohen's kappa", "Krippendorff's alpha", "Units"]}
+OVERALL_LABEL = {"fi": "Kaikki koodit", "en": "All codes"}
 
 Pattern = tuple[int | None, ...]
 
@@ -40,6 +45,25 @@ class AgreementReport:
 
         return {"coders": self.coders, "unit": self.unit, "codes": [row(c) for c in self.codes],
                 "overall": row(self.overall) if self.overall else None}
+
+    def to_table(self, *, language: str = "fi", caption: str | None = None):
+        """The report as a Table for every export format: one row per code, then the overall row;
+        a measure that cannot be computed (no variation, one coder) is left empty."""
+        import pandas as pd
+
+        from qualcode.coding.table import Table
+
+        headings = AGREEMENT_HEADINGS[language]
+        items = [*self.codes, *([self.overall] if self.overall else [])]
+        frame = pd.DataFrame([[item.code, item.percent, item.kappa, item.alpha, item.units] for item in items],
+                             columns=headings, dtype=object)
+        if self.overall is not None:
+            frame.iloc[-1, 0] = OVERALL_LABEL[language]
+        unit = UNIT_NAMES[language][self.unit]
+        note = (f"Koodaajat: {', '.join(self.coders)}; yksikkö: {unit}." if language == "fi"
+                else f"Coders: {', '.join(self.coders)}; unit: {unit}.")
+        return Table(frame=frame, name="agreement", caption=caption, total_rows=1 if self.overall else 0,
+                     data=self.to_json(), notes=[note])
 
 
 # ---------------------------------------------------------------- statistics on pattern counts

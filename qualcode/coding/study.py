@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qualcode.coding.codetree import CodeTree
@@ -14,6 +14,7 @@ from qualcode.coding.quotes import quotes_table
 from qualcode.coding.scope import default_language
 from qualcode.coding.summary import summary_table
 from qualcode.coding.table import Table, slug
+from qualcode.errors import ConflictError
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,38 @@ def _rename(item: PlannedTable) -> None:
         return table
 
     object.__setattr__(item, "build", named)
+
+
+# ---------------------------------------------------------------- one table on demand
+
+TABLE_KINDS = ("summary", "matrix", "quotes", "cooccurrence", "frequencies", "codebook")
+"""The tables `build_table` makes (the TUI's export dialog); `comparison` needs a framework."""
+NEEDS_CODE = ("summary", "quotes")
+"""Kinds that are about one code group; the others default to every code."""
+
+
+def build_table(store, kind: str, code: int | str | Sequence[int | str] | None = None, *, by: str = "respondent",
+                cells: str = "count", language: str | None = None, caption: str | None = None) -> Table:
+    """One table of the study, as `qualcode export KIND` builds it with its default options.
+
+    code: the code group (required for summary and quotes); for matrix, co-occurrence and
+        frequencies the tree(s) under it (a list for several), default every code; ignored for
+        the codebook.
+    by / cells: the matrix's columns and cell contents (see `code_matrix`).
+    """
+    language = language or default_language(store)
+    if kind not in TABLE_KINDS:
+        raise ConflictError(f"Unknown table {kind!r}; choose one of {', '.join(TABLE_KINDS)}.")
+    if kind in NEEDS_CODE and (code is None or (isinstance(code, Sequence) and not isinstance(code, str))):
+        raise ConflictError(f"A {kind} table is about one code group: choose the code first.")
+    if kind == "summary":
+        return summary_table(store, code, caption=caption, language=language)
+    if kind == "matrix":
+        return matrix_table(store, code, by=by, cells=cells, caption=caption, language=language)
+    if kind == "quotes":
+        return quotes_table(store, code, caption=caption, language=language)
+    if kind == "cooccurrence":
+        return cooccurrence_table(store, code, caption=caption, language=language)
+    if kind == "frequencies":
+        return frequencies_table(store, code, caption=caption, language=language)
+    return codebook_table(store, None, caption=caption, language=language)

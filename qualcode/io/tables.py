@@ -95,12 +95,16 @@ def as_table(table: Table | pd.DataFrame) -> Table:
 
 def write_table(table: Table | pd.DataFrame, target: Target, fmt: str | None = None, *, force: bool = False,
                 template: str | os.PathLike[str] | None = None, table_style: str | None = None,
-                delimiter: str = ",") -> Path | None:
+                delimiter: str = ",", store=None, names=None, allow_names: bool = False) -> Path | None:
     """Write `table` (a Table or a plain DataFrame) to a path, '-' (stdout) or an open stream.
 
     fmt: csv, xlsx, docx, md, tex, html, json, txt, png or svg (default: from the file suffix).
     force: replace an existing file. template / table_style: for docx, a .docx whose styles and
     page setup to use, and the table style's name. delimiter: for csv.
+    store / names / allow_names: the leak guard. The written output is checked for the real
+    names in `names` (pseudonym rows) or else in the list the project `store` remembers
+    (`qualcode check-leaks --remember`); a hit raises NamesLeakError and nothing is written,
+    unless `allow_names`.
     Returns the path written, or None for a stream.
     """
     table = as_table(table)
@@ -110,7 +114,11 @@ def write_table(table: Table | pd.DataFrame, target: Target, fmt: str | None = N
                             "(--cells count, presence, words or respondents) and co-occurrence.")
     if isinstance(target, (str, os.PathLike)) and str(target) == "-":
         target = sys.stdout
+    file_name = Path(target).name if isinstance(target, (str, os.PathLike)) else None
+    guard = _leak_guard(store, names, allow_names, file_name)
     if not isinstance(target, (str, os.PathLike)):
+        if guard is not None:
+            guard(render_text(table, fmt if fmt in TEXT_FORMATS else "txt", delimiter=delimiter), None)
         _write_stream(table, target, fmt, template=template, table_style=table_style, delimiter=delimiter)
         return None
     path = Path(target)
@@ -126,10 +134,23 @@ def write_table(table: Table | pd.DataFrame, target: Target, fmt: str | None = N
         else:
             with partial.open("wb") as handle:
                 render_binary(table, fmt, handle, template=template, table_style=table_style)
+        if guard is not None:
+            # a picture cannot be read back: check the text it shows (the table's labels)
+            guard(render_text(table, "txt") if fmt in HEATMAP_FORMATS else partial, fmt)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+def _leak_guard(store, names, allow_names: bool, label: str | None = None):
+    """The check `guard(output, fmt)` each output goes through before it is handed out, or None
+    when there is nothing to check against. `label` is the file name reported for a hit."""
+    if store is None and names is None:
+        return None
+    from qualcode.privacy.leaks import guard_export
+
+    return lambda output, fmt: guard_export(store, output, names, allow_names=allow_names, fmt=fmt, label=label)
 
 
 def _write_stream(table: Table, stream, fmt: str, **options) -> None:
@@ -155,13 +176,14 @@ def _write_stream(table: Table, stream, fmt: str, **options) -> None:
 # ---------------------------------------------------------------- the whole study
 
 def export_study(store, directory: str | os.PathLike[str], formats: Sequence[str] = ("docx", "xlsx"), *,
-                 force: bool = False, language: str | None = None,
+                 force: bool = False, language: str | None = None, names=None, allow_names: bool = False,
                  progress: Callable[[int, str], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> list[Path]:
     """Write every table of the study (see `study_tables`) into `directory` in each format.
 
     Nothing is written if any target file exists and `force` is not given. `progress(done, name)`
     is called after each table; `cancelled()` is checked between tables (for a TUI worker).
+    Every file goes through the leak guard (see `write_table`).
     Heatmap formats (png, svg) are written for the tables that have numbers to draw.
     Returns the paths written.
     """
@@ -189,7 +211,8 @@ def export_study(store, directory: str | os.PathLike[str], formats: Sequence[str
         for fmt in formats:
             if fmt in HEATMAP_FORMATS and (table.heat is None or table.heat.empty):
                 continue
-            written.append(write_table(table, directory / f"{item.name}{EXTENSIONS[fmt]}", fmt, force=True))
+            written.append(write_table(table, directory / f"{item.name}{EXTENSIONS[fmt]}", fmt, force=True,
+                                       store=store, names=names, allow_names=allow_names))
         if progress is not None:
             progress(done, item.name)
     return written

@@ -99,15 +99,16 @@ def find_leaks(store, names, *, exports: Iterable[str | Path] = (), history: boo
     return leaks
 
 
-def scan_file(path: str | Path, names, *, fmt: str | None = None) -> list[Leak]:
-    """Every hit in an exported file; `fmt` overrides the format taken from the suffix
-    (for a temporary file such as `table.xlsx.tmp`)."""
+def scan_file(path: str | Path, names, *, fmt: str | None = None, label: str | None = None) -> list[Leak]:
+    """Every hit in an exported file; `fmt` overrides the format taken from the suffix and
+    `label` the file name the hits are reported under (both for a temporary file such as
+    `.table.xlsx.part`)."""
     path = Path(path)
     matcher = matcher_for(names)
     kind = (fmt or path.suffix.lstrip(".")).lower()
     if not path.is_file():
         raise InputError(f"{path} does not exist.")
-    label = path.name
+    label = label or path.name
     leaks: list[Leak] = []
     for where, text in _file_texts(path, kind, label):
         for leak in scan_text(text, matcher, where=where, document=str(path)):
@@ -315,10 +316,11 @@ def _guard_matcher(store, names) -> NameMatcher | None:
 
 
 def guard_export(store, text_or_path: str | Path, names=None, *, allow_names: bool = False,
-                 fmt: str | None = None) -> list[Leak]:
+                 fmt: str | None = None, label: str | None = None) -> list[Leak]:
     """Check an export before it is handed out: a `str` is the text about to be written, a
     `Path` a written file (`fmt` gives its format when the suffix does not). The names are
     `names` if given, else the project's remembered list; with neither, nothing is checked.
+    `label` names a temporary file by the file it becomes.
 
     Raises NamesLeakError when a listed name is found, unless `allow_names`; returns the hits.
     Pictures (png, pdf...) cannot be read back and pass unchecked: give the text they show
@@ -330,7 +332,7 @@ def guard_export(store, text_or_path: str | Path, names=None, *, allow_names: bo
     if isinstance(text_or_path, Path) and (fmt or text_or_path.suffix.lstrip(".")).lower() in IMAGE_FORMATS:
         return []  # pictures cannot be read back: check the labels drawn with guard_export(store, text)
     if isinstance(text_or_path, Path):
-        leaks = scan_file(text_or_path, matcher, fmt=fmt)
+        leaks = scan_file(text_or_path, matcher, fmt=fmt, label=label)
     else:
         leaks = scan_text(normalise(text_or_path), matcher, where="export")
     if leaks and not allow_names:
@@ -344,9 +346,9 @@ def guard_export(store, text_or_path: str | Path, names=None, *, allow_names: bo
 
 
 def assert_no_leaks(store, path: str | Path, names=None, *, allow_names: bool = False,
-                    fmt: str | None = None) -> list[Leak]:
+                    fmt: str | None = None, label: str | None = None) -> list[Leak]:
     """The guard for a written file: call it on the temporary file, before moving it into place."""
-    return guard_export(store, Path(path), names, allow_names=allow_names, fmt=fmt)
+    return guard_export(store, Path(path), names, allow_names=allow_names, fmt=fmt, label=label)
 
 
 def leaks_as_json(leaks: Iterable[Leak]) -> str:

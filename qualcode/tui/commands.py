@@ -103,6 +103,13 @@ WORKBENCH: tuple[Command, ...] = (
     Command("S", "review_suggestions", "coding", "review suggested codings", "suggestions"),
     Command("", "pseudonymise", "project", "make a pseudonymised copy"),
     Command("D", "toggle_documents", "view", "show or hide documents", "docs"),
+    Command("X", "matrix", "view", "code × respondent matrix", "matrix"),
+    Command("E", "export_table", "export", "table…", "export"),
+    *(Command("", f"export_table('{kind}', '{fmt}')", "export", f"{title} as {fmt}") for kind, title, fmt in (
+        ("matrix", "matrix", "xlsx"), ("matrix", "matrix", "docx"), ("matrix", "matrix heatmap", "png"),
+        ("summary", "summary table", "docx"), ("summary", "summary table", "xlsx"), ("quotes", "quotes", "docx"),
+        ("cooccurrence", "co-occurrence", "xlsx"), ("frequencies", "code frequencies", "xlsx"),
+        ("codebook", "codebook", "docx"))),
     Command("v", "next_codebook", "codebook", "switch active codebook", "codebook"),
 )
 
@@ -116,6 +123,20 @@ RETRIEVAL: tuple[Command, ...] = (
 DOCUMENT_CODINGS: tuple[Command, ...] = (
     Command("enter", "jump", "codings", "jump to coding", "jump", tier=0),
     Command("escape", "back", "codings", "back to transcript", "back", tier=0),
+)
+
+
+MATRIX: tuple[Command, ...] = (
+    Command("enter", "show_passages", "matrix", "passages behind cell", "passages", tier=0),
+    Command("e", "edit_summary", "matrix", "edit cell summary", "summary", tier=0),
+    Command("m", "next_cells", "matrix", "cycle cell contents", "cells", tier=0),
+    Command("b", "choose_columns", "matrix", "columns by…", "by", tier=0),
+    Command("c", "choose_code", "matrix", "rows from code…", "code", tier=1),
+    Command("v", "next_codebook", "matrix", "rows from next codebook", "codebook", tier=1),
+    Command("E", "export_matrix", "export", "this matrix…", "export", tier=0),
+    Command("u", "undo", "history", "undo", "undo", tier=1),
+    Command("U", "redo", "history", "redo", tier=None),
+    Command("escape", "back", "matrix", "back to transcript", "back", tier=0),
 )
 
 

@@ -161,3 +161,35 @@ def test_export_all(project, tmp_path):
 def test_binary_format_needs_a_file_on_a_terminal_but_pipes_fine(project):
     result = run("export", "matrix", project, "--code", "Tunnesidos", "--format", "xlsx")
     assert result.exit_code == 0 and result.stdout_bytes[:2] == b"PK"
+
+
+def test_export_refuses_real_names_unless_allowed(project, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("real,pseudonym\nRuotsi,Maa X\nMäkinen,Asiantuntija A\n", encoding="utf-8")
+    target = tmp_path / "lainaukset.docx"
+    quotes = ("export", "quotes", project, "--code", "Uudet markkinat", "-o", target, "--names", names)
+    refused = run(*quotes)
+    assert refused.exit_code == 1 and not target.exists()
+    assert "Ruotsi (1); first at lainaukset.docx table 1 row 2 cell 3" in refused.stderr  # `Ruotsiin`, inflected
+    assert "--allow-names" in refused.stderr and list(tmp_path.glob(".*.part")) == []
+    allowed = run(*quotes, "--allow-names")
+    assert allowed.exit_code == 0 and target.exists()
+    labelled = run("export", "quotes", project, "--code", "Tuote", "--label", "{name} ({year})", "--names", names)
+    assert labelled.exit_code == 1 and labelled.stdout == "" and "Mäkinen (1)" in labelled.stderr
+    heatmap = run("export", "matrix", project, "--by", "attribute:name", "--format", "png", "-o",
+                  tmp_path / "m.png", "--names", names)
+    assert heatmap.exit_code == 1 and "Mäkinen" in heatmap.stderr and not (tmp_path / "m.png").exists()
+
+
+def test_export_all_checks_the_list_the_project_remembers(tmp_path):
+    path = tmp_path / "remembered.qualcode"
+    with Store.open(path, create=True, user="tutkija") as store:
+        build_fixture_project(store)
+    names = tmp_path / "names.csv"
+    names.write_text("real,pseudonym\nRuotsi,Maa X\n", encoding="utf-8")
+    assert run("check-leaks", path, "--names", names, "--remember").exit_code == 1  # it found Ruotsiin
+    refused = run("export", "all", path, "-o", tmp_path / "tables", "--format", "csv")
+    assert refused.exit_code == 1 and "Ruotsi" in refused.stderr
+    assert run("export", "matrix", path, "--code", "Tunnesidos").exit_code == 0  # no name in this one
+    assert run("export", "all", path, "-o", tmp_path / "tables", "--format", "csv", "--force",
+               "--allow-names").exit_code == 0

@@ -4,6 +4,7 @@ import json
 import shutil
 
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from qualcode.cli import cli
 from qualcode.store import Store
@@ -65,6 +66,22 @@ def test_merge_two_coders_then_agreement_and_idempotence(tmp_path):
     assert by_code["Tunteet"]["percent"] == round((len(segments) - 1) / len(segments), 4)
     assert by_code["Sesongit"]["alpha"] == 0.0  # one-sided coding: no agreement beyond chance
     assert set(report["overall"]) == {"code", "percent", "kappa", "alpha", "units"}
+
+    markdown = run("agreement", base, "--coders", "anna,ville", "--format", "md", "--language", "en").output
+    assert markdown.splitlines()[:3] == [
+        "| Code | Percent agreement | Cohen's kappa | Krippendorff's alpha | Units |",
+        "|---|---:|---:|---:|---:|",
+        f"| Tilaaminen | 1 | 1 | 1 | {len(segments)} |",
+    ]
+    assert "| **All codes** |" in markdown and "Coders: anna, ville; unit: sentence." in markdown
+    workbook_path = tmp_path / "agreement.xlsx"
+    assert run("agreement", base, "--coders", "anna,ville", "-o", workbook_path).exit_code == 0
+    sheet = load_workbook(workbook_path).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Koodi", "Yhtäpitävyys", "Cohenin kappa", "Krippendorffin alfa", "Yksiköt"]
+    assert values[3] == ["Sesongit", by_code["Sesongit"]["percent"], 0.0, 0.0, len(segments)]
+    assert values[4][0] == "Kaikki koodit" and values[4][1:] == [
+        report["overall"][key] for key in ("percent", "kappa", "alpha", "units")]
 
 
 def test_agreement_needs_known_coders(tmp_path):
