@@ -255,7 +255,70 @@ def lemmatize(word: str, language: str) -> str:
         return word.lower()
     import simplemma
 
-    return simplemma.lemmatize(word, lang=language).lower()
+    word = word.lower()
+    lemma = simplemma.lemmatize(word, lang=language).lower()
+    if language == "fi":
+        lemma = _spoken_finnish_lemma(word, lemma, simplemma)
+    return lemma
+
+
+# Spoken Finnish, as transcribed, drops sounds that the written forms have; simplemma knows the
+# written forms (and some frequent spoken ones: oon, ollu, mun). When it does not recognise a
+# word, the written forms below are tried, and the first one it knows gives the lemma.
+_FINNISH_OVERRIDES = {"yhdessä": "yhdessä"}
+"""Words whose usual reading is not simplemma's (`yhdessä`, together, is not a form of `yksi`)."""
+
+_CLITICS = ("kin", "kaan", "kään", "han", "hän")
+_SPOKEN_PARTICIPLE = re.compile(r"[^aeiouyäö][uy]$")  # kertonu, miettiny -> kertonut, miettinyt
+_SPOKEN_PAST = re.compile(r"[^aeiouyäö][uyoö]$")  # muuttu, kasvo -> muuttui, kasvoi
+_PASSIVE_PARTICIPLE = re.compile(r"tt[uy]$")  # ehdotettu -> (ehdotettiin ->) ehdottaa
+_DROPPED_I = re.compile(r"(?<=[aouäöy])(?=[st][aeiouyäö])")  # tavote, semmosen, tällaseen
+
+
+def _spoken_finnish_lemma(word: str, lemma: str, simplemma) -> str:
+    """The lemma of a spoken Finnish form simplemma does not know, through its written form."""
+    if word in _FINNISH_OVERRIDES:
+        return _FINNISH_OVERRIDES[word]
+    if len(word) < 5 or (lemma != word and simplemma.is_known(word, lang="fi")):
+        return lemma
+    if simplemma.is_known(word, lang="fi"):
+        # A base form it knows (asia, osasto, tuntu): only a passive participle (ehdotettu,
+        # arvostettu) is read as its verb, since simplemma keeps those as they are.
+        if _PASSIVE_PARTICIPLE.search(word) and len(word) > 5:  # not juttu, tuttu
+            written = word[:-1] + "iin"
+            verb = simplemma.lemmatize(written, lang="fi").lower()
+            if simplemma.is_known(written, lang="fi") and verb != written and verb.endswith(("a", "ä")):
+                return verb
+        return lemma
+    for written in _written_forms(word):
+        if simplemma.is_known(written, lang="fi"):
+            candidate = simplemma.lemmatize(written, lang="fi").lower()
+            if candidate != written or lemma == word:
+                return candidate
+    return lemma
+
+
+def _written_forms(word: str) -> Iterator[str]:
+    """Written Finnish forms a spoken word may stand for, most likely first."""
+    for clitic in _CLITICS:  # suositellukin -> suositellu
+        if word.endswith(clitic) and len(word) > len(clitic) + 3:
+            base = word[:-len(clitic)]
+            yield base
+            yield from _written_forms(base)
+    if _SPOKEN_PARTICIPLE.search(word):
+        yield word + "t"  # kasvanu -> kasvanut
+    if word.endswith(("tais", "täis")):
+        yield word + "iin"  # voitais, tehtäis -> voitaisiin, tehtäisiin
+    if word.endswith("is"):
+        yield word + "i"  # tekis, haluais -> tekisi, haluaisi
+    if word.endswith("ks"):
+        yield word + "i"  # jouluks, toiseks -> jouluksi, toiseksi
+    if _PASSIVE_PARTICIPLE.search(word) and len(word) > 5:
+        yield word[:-1] + "iin"  # ehdotettu -> ehdotettiin
+    if _SPOKEN_PAST.search(word):
+        yield word + "i"  # tuntu -> tuntui
+    for match in _DROPPED_I.finditer(word):
+        yield word[:match.start()] + "i" + word[match.start():]  # tavotteet -> tavoitteet
 
 
 def lemma_tokens(text: str, language: str) -> list[tuple[int, int, str, str]]:

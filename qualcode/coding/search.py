@@ -52,20 +52,12 @@ def lemma_of(word: str, language: str) -> str:
     if lemma is None:
         from qualcode import nlp  # simplemma's data load on first use
 
-        lemma = nlp.lemmatize(word, language).lower()
-        if language == "fi" and word.endswith(_SPOKEN_PARTICIPLE) and len(word) > 5:
-            # Spoken Finnish drops the final t of past participles (ehdottanu, kertonu, miettiny);
-            # simplemma misreads some of them (ehdottanu -> ehto), so try the written form.
-            written = nlp.lemmatize(word + "t", language).lower()
-            if written != word + "t":
-                lemma = written
+        lemma = nlp.lemmatize(word, language)  # spoken Finnish through its written forms too
         if not WORD.fullmatch(lemma):
             lemma = word
         cache[word] = lemma
     return lemma
 
-
-_SPOKEN_PARTICIPLE = ("nu", "ny")
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[str]:

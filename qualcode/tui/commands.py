@@ -139,6 +139,11 @@ MATRIX: tuple[Command, ...] = (
     Command("escape", "back", "matrix", "back to transcript", "back", tier=0),
 )
 
+CELL_PASSAGES: tuple[Command, ...] = (
+    Command("enter", "jump", "passages", "jump to passage", "jump", tier=0),
+    Command("escape", "back", "passages", "back to matrix", "back", tier=0),
+)
+
 
 def bindings(commands: Iterable[Command], width: int = 80) -> list[Binding]:
     return [command.binding(width) for command in commands if command.key]

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from qualcode.coding.models import Coding, Document, Segment, Turn
 
@@ -46,11 +47,22 @@ class TurnPiece:
     label: bool
 
 
+class CodingView(Protocol):
+    """Which of a document's codings are shown (a coder's, the differences between coders)."""
+
+    def select(self, model: DocumentModel) -> set[int] | None:
+        """The ids of the codings to show, or None for all of them."""
+
+
 class DocumentModel:
-    """One document's text and codings, indexed by line for drawing and by offset for moving."""
+    """One document's text and codings, indexed by line for drawing and by offset for moving.
+
+    `all_codings` holds every coding of the document; `codings` (and everything drawn, counted
+    and acted on) only those the view shows. Progress counts every coding: it measures how much
+    of the interview has been coded, whoever's codings are on screen."""
 
     def __init__(self, document: Document, text: str, turns: Iterable[Turn], segments: Iterable[Segment],
-                 codings: Iterable[Coding]) -> None:
+                 codings: Iterable[Coding], view: CodingView | None = None) -> None:
         self.document = document
         self.text = text
         self.display_text = display_text(text)
@@ -62,11 +74,16 @@ class DocumentModel:
         self._segment_starts = [s.start for s in self.segments]
         self._segment_ends = [s.end for s in self.segments]
         self.codings: dict[int, Coding] = {}
+        self.all_codings: dict[int, Coding] = {c.id: c for c in codings}
+        self.view = view
         self._by_line: dict[int, list[int]] = {}
         self.counts: Counter[int] = Counter()
         self._coverage: list[tuple[int, int]] | None = None
-        for coding in codings:
-            self._index(coding)
+        self._all_coverage: list[tuple[int, int]] | None = None
+        shown = self._shown_ids()
+        for coding in self.all_codings.values():
+            if shown is None or coding.id in shown:
+                self._index(coding)
 
     # ---------------------------------------------------------------- offsets and locations
     @property
@@ -121,25 +138,50 @@ class DocumentModel:
         self._coverage = None
         return rows
 
+    def _shown_ids(self) -> set[int] | None:
+        return self.view.select(self) if self.view is not None else None
+
+    def _sync(self, changed: set[int]) -> set[int]:
+        """Index exactly the codings the view shows, re-indexing `changed`; returns the rows to redraw."""
+        self._all_coverage = None
+        shown = self._shown_ids()
+        if shown is None:
+            shown = self.all_codings.keys()  # a view of the keys: no copy per keystroke
+        rows: set[int] = set()
+        for coding_id in list(self.codings):
+            if coding_id not in shown or coding_id in changed or coding_id not in self.all_codings:
+                rows |= set(self._unindex(coding_id))
+        for coding_id in shown:
+            if coding_id not in self.codings and coding_id in self.all_codings:
+                rows |= set(self._index(self.all_codings[coding_id]))
+        return rows
+
     def add_coding(self, coding: Coding) -> set[int]:
-        """Add (or replace) a coding; returns the rows whose drawing changes."""
-        changed = set(self._unindex(coding.id)) if coding.id in self.codings else set()
-        return changed | set(self._index(coding))
+        """Add (or replace) a coding; returns the rows whose drawing changes (none when the view
+        hides it)."""
+        self.all_codings[coding.id] = coding
+        return self._sync({coding.id})
 
     def remove_coding(self, coding_id: int) -> set[int]:
-        return set(self._unindex(coding_id))
+        self.all_codings.pop(coding_id, None)
+        return self._sync({coding_id})
 
     def replace_codings(self, codings: Iterable[Coding]) -> set[int]:
         """Make the codings exactly `codings` (after undo or redo); returns the changed rows."""
         new = {c.id: c for c in codings}
-        changed: set[int] = set()
-        for coding_id, coding in list(self.codings.items()):
-            if new.get(coding_id) != coding:
-                changed |= self.remove_coding(coding_id)
-        for coding_id, coding in new.items():
-            if coding_id not in self.codings:
-                changed |= self.add_coding(coding)
-        return changed
+        changed = {i for i, c in self.all_codings.items() if new.get(i) != c} | (set(new) - set(self.all_codings))
+        self.all_codings = new
+        return self._sync(changed)
+
+    def set_view(self, view: CodingView | None) -> set[int]:
+        """Show the codings `view` selects (None: all); returns the rows to redraw."""
+        self.view = view
+        return self._sync(set())
+
+    @property
+    def hidden_count(self) -> int:
+        """Codings of the document the view does not show."""
+        return len(self.all_codings) - len(self.codings)
 
     def codings_on_row(self, row: int) -> list[Coding]:
         return [self.codings[i] for i in self._by_line.get(row, ())]
@@ -199,20 +241,19 @@ class DocumentModel:
 
     # ---------------------------------------------------------------- coverage and progress
     def coverage(self) -> list[tuple[int, int]]:
-        """The union of all coded spans as sorted, disjoint intervals."""
+        """The union of the shown coded spans as sorted, disjoint intervals."""
         if self._coverage is None:
-            merged: list[tuple[int, int]] = []
-            for start, end in sorted((c.start, c.end) for c in self.codings.values()):
-                if merged and start <= merged[-1][1]:
-                    merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-                else:
-                    merged.append((start, end))
-            self._coverage = merged
+            self._coverage = _merged(self.codings.values())
         return self._coverage
 
-    def is_coded(self, start: int, end: int) -> bool:
-        """Does any coding overlap [start, end)?"""
-        coverage = self.coverage()
+    def is_coded(self, start: int, end: int, *, shown_only: bool = True) -> bool:
+        """Does any (shown) coding overlap [start, end)?"""
+        if shown_only:
+            coverage = self.coverage()
+        else:
+            if self._all_coverage is None:
+                self._all_coverage = _merged(self.all_codings.values())
+            coverage = self._all_coverage
         index = bisect_right(coverage, (start, float("inf"))) - 1
         if index >= 0 and coverage[index][1] > start:
             return True
@@ -226,9 +267,10 @@ class DocumentModel:
         return [s for s in self.segments if s.turn_id in answering]
 
     def progress(self) -> tuple[int, int]:
-        """(coded, total) respondent sentences, as the documents pane shows them."""
+        """(coded, total) respondent sentences, as the documents pane shows them (every coder's
+        codings count, whatever the view)."""
         segments = self.answer_segments()
-        return sum(1 for s in segments if self.is_coded(s.start, s.end)), len(segments)
+        return sum(1 for s in segments if self.is_coded(s.start, s.end, shown_only=False)), len(segments)
 
     # ---------------------------------------------------------------- units under the cursor
     def segment_at(self, offset: int) -> Segment | None:
@@ -359,6 +401,16 @@ class DocumentModel:
     # ---------------------------------------------------------------- words
     def count_words(self, start: int, end: int) -> int:
         return sum(1 for _ in _WORD.finditer(self.text, start, end))
+
+
+def _merged(codings: Iterable[Coding]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((c.start, c.end) for c in codings):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def in_vivo_name(text: str, limit: int = 60) -> str:

@@ -99,6 +99,19 @@ async def test_palette_has_every_action_as_area_verb_and_bindings_have_ids(store
             assert binding.id and binding.description, binding
 
 
+async def test_key_panel_lists_no_editing_keys_of_the_read_only_transcript(store):
+    async with make_app(store).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bench = workbench(pilot)
+        bench.transcript.focus()
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert pilot.app.screen.query("HelpPanel")
+        keys = {binding.key for _, binding, *_ in pilot.app.screen.active_bindings.values()}
+        assert "pagedown" in keys and "shift+down" in keys
+        assert not {"backspace", "ctrl+d", "f6", "f7", "ctrl+k"} & keys
+
+
 async def test_works_at_80_by_24(store):
     async with make_app(store).run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -447,6 +447,22 @@ class WorkbenchScreen(CodingActions, NavigationActions, Screen):
 
         self.app.push_screen(PseudonymiseDialog(self.store), made)
 
+    def action_matrix(self) -> None:
+        from qualcode.tui.screens.matrix import MatrixScreen
+
+        code_id = self.code_tree.highlighted_code if self.code_tree.has_focus else None
+
+        def back(target: tuple[int, int, int] | None) -> None:
+            self.refresh_from_store()  # undo and redo there may have changed codings
+            self.jump_to(target)
+
+        self.app.push_screen(MatrixScreen(self.store, self, roots=[code_id] if code_id else None), back)
+
+    def action_export_table(self, kind: str = "matrix", fmt: str | None = None) -> None:
+        from qualcode.tui.dialogs.export import open_export
+
+        open_export(self, kind, fmt=fmt)
+
     def jump_to(self, target: tuple[int, int, int] | None) -> None:
         """Show (document, start, end) selected, cursor at its start, scrolled into view."""
         if target is None:

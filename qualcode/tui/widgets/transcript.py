@@ -27,12 +27,14 @@ from qualcode.tui.widgets.wrapping import FastWrappedDocument
 GUTTER = 3
 
 
-class TranscriptView(TextArea):
-    """Shows one document; the selection and cursor map to offsets through `model`."""
+class TranscriptView(TextArea, inherit_bindings=False):
+    """Shows one document; the selection and cursor map to offsets through `model`.
 
-    # Only the TextArea keys that make sense in a read-only transcript (so the key panel does
-    # not list "delete line" and the like); the workbench screen adds the coding keys.
-    _inherit_bindings = False
+    Only the TextArea keys that make sense in a read-only transcript are bound (so the key panel
+    does not list "delete line" and the like); the workbench screen adds the coding keys.
+    (`inherit_bindings` must be a class keyword: Textual resets a `_inherit_bindings` attribute.)
+    """
+
     BINDINGS = [
         Binding("up", "cursor_up", "line up", show=False, id="transcript.up"),
         Binding("down", "cursor_down", "line down", show=False, id="transcript.down"),
