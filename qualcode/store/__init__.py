@@ -18,8 +18,8 @@ from qualcode.store.tables import TablesMixin
 from qualcode.store.workbench import WorkbenchMixin
 
 
-class Store(RefiMixin, SafetyMixin, WorkbenchMixin, SearchIndexMixin, SuggestionsMixin, ResolutionsMixin, TablesMixin, CodingsMixin, CodebooksMixin,
-            DocumentsMixin, StoreCore):
+class Store(RefiMixin, SafetyMixin, WorkbenchMixin, SearchIndexMixin, SuggestionsMixin, ResolutionsMixin,
+            TablesMixin, CodingsMixin, CodebooksMixin, DocumentsMixin, StoreCore):
     """A qualcode project."""
 
 

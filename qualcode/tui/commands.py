@@ -111,6 +111,9 @@ WORKBENCH: tuple[Command, ...] = (
         ("cooccurrence", "co-occurrence", "xlsx"), ("frequencies", "code frequencies", "xlsx"),
         ("codebook", "codebook", "docx"))),
     Command("v", "next_codebook", "codebook", "switch active codebook", "codebook"),
+    # team coding
+    Command("C", "choose_coder_view", "view", "show codings of coder…", "coders"),
+    Command("d", "review_disagreements", "team", "review disagreements", "disagreements"),
 )
 
 RETRIEVAL: tuple[Command, ...] = (
@@ -137,6 +140,26 @@ MATRIX: tuple[Command, ...] = (
     Command("u", "undo", "history", "undo", "undo", tier=1),
     Command("U", "redo", "history", "redo", tier=None),
     Command("escape", "back", "matrix", "back to transcript", "back", tier=0),
+)
+
+UNIT = Binding.Group("unit")
+
+
+def _keep(n: int) -> Command:
+    return Command(str(n), f"keep_coder({n})", "team", f"keep coder {n}'s coding", "keep",
+                   tier=0 if n == 1 else None, key_display="1-9" if n == 1 else None)
+
+
+DISAGREEMENTS: tuple[Command, ...] = (
+    *(_keep(n) for n in range(1, 10)),
+    Command("b", "keep('both')", "team", "keep both codings", "both", tier=0),
+    Command("x", "keep('neither')", "team", "keep neither coding", "neither", tier=0),
+    Command("j", "next_unit", "team", "next unit", tier=0, group=UNIT),
+    Command("k", "previous_unit", "team", "previous unit", tier=0, group=UNIT),
+    Command("enter", "jump", "team", "show unit in transcript", "jump", tier=0),
+    Command("u", "undo", "history", "undo", "undo", tier=0),
+    Command("c", "choose_coders", "team", "compare coders…", "coders", tier=None),
+    Command("escape", "back", "team", "back to transcript", "back", tier=0),
 )
 
 CELL_PASSAGES: tuple[Command, ...] = (

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
@@ -142,6 +143,7 @@ class MatrixScreen(Screen[tuple[int, int, int] | None]):
         self.query_one("#matrix-title", Label).update(title)
 
     def _show(self, matrix: Matrix) -> None:
+        first = self.matrix is None
         self.matrix = matrix
         table = self.query_one(MatrixTable)
         keep = table.cursor_coordinate
@@ -156,7 +158,8 @@ class MatrixScreen(Screen[tuple[int, int, int] | None]):
             column_widths = [max(w, biggest) for w in column_widths]
         else:
             column_widths = [SUMMARY_WIDTH for _ in matrix.columns]
-        code_width = min(CODE_WIDTH, max((2 * r.depth + len(r.path[-1]) + 2 for r in matrix.rows), default=6))
+        widest = max(CODE_WIDTH, self.app.size.width // 3)
+        code_width = min(widest, max((2 * r.depth + len(r.path[-1]) + 4 for r in matrix.rows), default=6))
         table.add_column(Text(" code"), width=code_width, key="code")
         for column, w in zip(matrix.columns, column_widths):
             table.add_column(Text(fit(column.label, w - 1).rjust(w - 1) + " " if numeric else
@@ -185,10 +188,10 @@ class MatrixScreen(Screen[tuple[int, int, int] | None]):
             last.append(Text(f"{_number(matrix.grand_total)} ", style="bold", justify="right"))
             last.append(Text(" " + _short_coverage(matrix.covered, people), style="bold"))
             table.add_row(*last, key="total")
-        if keep.row < table.row_count and keep.column < len(table.columns):
+        if first and table.row_count and len(table.columns) > 1:
+            table.cursor_coordinate = Coordinate(0, 1)  # the first cell, not the code's name
+        elif keep.row < table.row_count and keep.column < len(table.columns):
             table.cursor_coordinate = keep
-        elif table.row_count and len(table.columns) > 1:
-            table.cursor_coordinate = table.cursor_coordinate._replace(row=0, column=1)
         self._show_detail()
 
     def _cell(self, value, width: int, top: float) -> Text:
