@@ -5,7 +5,9 @@ framework and compares it with the reference coding at the segment level: a sent
 is *positive* for a code when a reference coding of that code overlaps it, and *suggested*
 when the suggester proposes that code for it. Prints precision, recall and F1 per code and
 micro-averaged, for Finnish and English documents separately; exits 1 when the Finnish
-micro-averages fall below the targets (Five Es: precision 0.6, recall 0.5).
+micro-averages fall below the targets (Five Es: precision 0.6, recall 0.5). A last line per
+language says how far cue words can go at all: how many coded sentences hold no indicator of
+their code, and how many sentences holding one the reference leaves uncoded.
 
     .venv/bin/python benchmarks/suggest_quality.py                 # builds the demo in a temp dir
     .venv/bin/python benchmarks/suggest_quality.py demo.qualcode --framework operating-process
@@ -21,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from qualcode.coding.search import word_spans  # noqa: E402
 from qualcode.coding.suggest import DictionarySettings, DictionarySuggester, framework_code_ids  # noqa: E402
 from qualcode.store import Store  # noqa: E402
 
@@ -56,6 +59,9 @@ class Evaluation:
     documents: list[str] = field(default_factory=list)
     per_code: dict[str, Counts] = field(default_factory=dict)
     reference_codings: int = 0
+    cued: Counts = field(default_factory=Counts)
+    """Sentences holding an indicator of a code themselves, against the reference: the ceiling
+    of cue words alone (tp: coded and cued, fp: cued only, fn: coded with no cue of its code)."""
 
     @property
     def micro(self) -> Counts:
@@ -85,6 +91,10 @@ def evaluate(store: Store, framework: str, *, settings: DictionarySettings | Non
         positive = {(s.start, paths[c.code_id]) for s in segments for c in reference
                     if c.start < s.end and c.end > s.start}
         suggested = {(s.start, paths[s.code_id]) for s in suggester.suggest(store, doc.id, code_ids)}
+        cued = _cued(store, doc.id, suggester, segments, set(code_ids))
+        result.cued.tp += len(cued & positive)
+        result.cued.fp += len(cued - positive)
+        result.cued.fn += len(positive - cued)
         for start, path in suggested | positive:
             counts = result.per_code[path]
             if (start, path) in suggested and (start, path) in positive:
@@ -94,6 +104,21 @@ def evaluate(store: Store, framework: str, *, settings: DictionarySettings | Non
             else:
                 counts.fn += 1
     return results
+
+
+def _cued(store: Store, doc_id: int, suggester: DictionarySuggester, segments: list,
+          paths: set[str]) -> set[tuple[int, str]]:
+    """(segment start, code) for every respondent sentence holding an indicator of the code."""
+    text, language = store.document_text(doc_id), store.document(doc_id).language
+    roles = {t.id: t.role for t in store.turns(doc_id)}
+    words, groups = [], []
+    for index, segment in enumerate(segments):
+        for s, e in word_spans(text, segment.start, segment.end):
+            words.append(text[s:e].lower())
+            groups.append(index)
+    found = suggester.evidence(words, groups, language)
+    return {(segments[index].start, path) for index, evidence in enumerate(found) for path in evidence
+            if path in paths and roles.get(segments[index].turn_id) != "interviewer"}
 
 
 def format_table(framework: str, results: dict[str, Evaluation]) -> str:
@@ -110,6 +135,10 @@ def format_table(framework: str, results: dict[str, Evaluation]) -> str:
         rows = list(result.per_code.items()) + [("micro-average", result.micro)]
         for path, c in rows:
             lines.append(f"  {path:<38} {c.tp:>4} {c.fp:>4} {c.fn:>4} {c.precision:>9.3f} {c.recall:>7.3f} {c.f1:>6.3f}")
+        c = result.cued
+        lines.append(f"  cue words alone: {c.fn} of {c.tp + c.fn} coded sentences hold no indicator "
+                     f"of their code; {c.fp} of {c.tp + c.fp} sentences holding one are not coded with it "
+                     f"(P {c.precision:.3f}, R {c.recall:.3f})")
         lines.append("")
     return "\n".join(lines)
 

@@ -11,7 +11,8 @@ spaCy pipeline can be used instead by name. Each speaker turn is segmented on it
 turns never run into one sentence; all offsets are indices into the stored document text.
 
 *Lemmas.* simplemma lemmatises Finnish (also colloquial forms such as ``oon`` and ``ollu``) and
-English offline. Its Finnish data takes a few seconds and a few hundred MB to load, which happens
+English offline; Finnish words it does not know are tried in the written forms spoken Finnish
+shortens (``tavotteet`` -> ``tavoitteet``, ``tekis`` -> ``tekisi``, ``kertonu`` -> ``kertonut``). Its Finnish data takes a few seconds and a few hundred MB to load, which happens
 once, on the first Finnish word; every word's lemma is cached after that.
 """
 
@@ -242,6 +243,9 @@ def _split_long(text: str, start: int, end: int, limit: int = MAX_PIECE_CHARS) -
 
 # ---------------------------------------------------------------------------- lemmas
 LEMMA_LANGUAGES = ("fi", "en")
+LEMMATISER_VERSION = "2"
+"""Raise this whenever `lemmatize` gives different lemmas for some words: a project's search
+index records the version it was built with and is rebuilt when it differs."""
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -272,7 +276,7 @@ _CLITICS = ("kin", "kaan", "kään", "han", "hän")
 _SPOKEN_PARTICIPLE = re.compile(r"[^aeiouyäö][uy]$")  # kertonu, miettiny -> kertonut, miettinyt
 _SPOKEN_PAST = re.compile(r"[^aeiouyäö][uyoö]$")  # muuttu, kasvo -> muuttui, kasvoi
 _PASSIVE_PARTICIPLE = re.compile(r"tt[uy]$")  # ehdotettu -> (ehdotettiin ->) ehdottaa
-_DROPPED_I = re.compile(r"(?<=[aouäöy])(?=[st][aeiouyäö])")  # tavote, semmosen, tällaseen
+_DROPPED_I = re.compile(r"(?<=[aouäöy])(?=[st])")  # tavotteet, semmosen, tällaseen
 
 
 def _spoken_finnish_lemma(word: str, lemma: str, simplemma) -> str:

@@ -29,9 +29,11 @@ from qualcode.coding.search import (
 )
 from qualcode.coding.suggest.model import QueuedSuggestion, Suggestion
 from qualcode.errors import ConflictError, NotFoundError
+from qualcode.nlp import LEMMATISER_VERSION
 from qualcode.store.core import now
 
 ProgressCallback = Callable[[int, int, str], None]
+INDEX_VERSION_SETTING = "search_index_lemmatiser"
 
 
 class SearchIndexMixin:
@@ -79,6 +81,9 @@ class SearchIndexMixin:
         """
         if self.read_only:
             return 0
+        if self.get_setting(INDEX_VERSION_SETTING) != LEMMATISER_VERSION:
+            self._clear_index()  # built with other lemmas: `asiakkaiden` might no longer match
+            self.set_setting(INDEX_VERSION_SETTING, LEMMATISER_VERSION)
         missing = self.unindexed_documents()
         for done, doc_id in enumerate(missing, start=1):
             self.index_document(doc_id)
@@ -89,11 +94,14 @@ class SearchIndexMixin:
 
     def rebuild_index(self, progress: ProgressCallback | None = None) -> int:
         """Throw the index away and build it again from the documents."""
+        self._clear_index()
+        return self.ensure_index(progress)
+
+    def _clear_index(self) -> None:
         with self.transaction():
             self.db.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
             self.db.execute("DELETE FROM search_chunks")
             self.db.execute("DELETE FROM search_documents")
-        return self.ensure_index(progress)
 
     def index_stats(self) -> dict[str, int]:
         documents, tokens = self.db.execute(

@@ -133,14 +133,22 @@ def test_blank_framework_has_no_codes() -> None:
     assert load_framework("blank").codes == []
 
 
-# --- indicators are lemmas as simplemma produces them -----------------------------------
+# --- indicators are lemmas as the matcher's lemma lookup produces them --------------------
 
 
 @pytest.fixture(scope="session")
 def lemmatize():
-    """simplemma's ``lemmatize``, imported once; its Finnish data loads on first use."""
-    simplemma = pytest.importorskip("simplemma")
-    return simplemma.lemmatize
+    """qualcode's ``lemmatize`` (simplemma plus spoken Finnish read through written forms),
+    the one the suggesters match on, case aside (indicators are lower-cased when matched:
+    `Christmas`); simplemma's Finnish data loads on first use."""
+    pytest.importorskip("simplemma")
+    from qualcode import nlp
+
+    def lemmatize(word: str, lang: str) -> str:
+        lemma = nlp.lemmatize(word, lang)
+        return word if lemma == word.lower() else lemma
+
+    return lemmatize
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])

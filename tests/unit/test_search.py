@@ -175,6 +175,15 @@ def test_the_index_is_built_lazily_and_kept_up_to_date(store: Store) -> None:
     assert len(search(store, "asiakas")) == 8
 
 
+def test_an_index_built_with_other_lemmas_is_rebuilt(store: Store) -> None:
+    add(store, "H1", FINNISH, "fi", "H1")
+    assert len(search(store, "asiakas")) == 4
+    store.set_setting("search_index_lemmatiser", "0")  # as a project indexed by an older qualcode
+    store.db.execute("UPDATE search_chunks SET lemma = ''")  # whose lemmas no longer match
+    assert store.ensure_index() == 1
+    assert len(search(store, "asiakas")) == 4 and store.ensure_index() == 0
+
+
 def test_read_only_projects_search_unindexed_documents_directly(tmp_path) -> None:
     path = tmp_path / "study.qualcode"
     with Store.open(path, create=True) as writer:

@@ -37,7 +37,7 @@ FORMAT_TITLES = {"xlsx": "Excel (.xlsx)", "docx": "Word (.docx)", "csv": "CSV", 
                  "html": "HTML", "json": "JSON", "txt": "plain text", "png": "heatmap picture (.png)",
                  "svg": "heatmap picture (.svg)"}
 HEATMAP_KINDS = ("matrix", "cooccurrence")
-EVERY_CODE = Select.BLANK
+EVERY_CODE = Select.NULL
 
 
 def formats_for(kind: str) -> list[str]:
@@ -75,18 +75,40 @@ class ExportDialog(ModalScreen[Path | None]):
         margin-bottom: 1;
     }
     ExportDialog .export-row {
-        height: auto;
+        height: 1;
+        margin-bottom: 1;
     }
     ExportDialog .export-row Label {
         width: 9;
-        padding: 1 0 0 0;
     }
     ExportDialog .export-row Select, ExportDialog .export-row Input {
         width: 1fr;
+        margin-right: 1;
+    }
+    ExportDialog Select > SelectCurrent {
+        border: none;
+        height: 1;
+        padding: 0 1;
+    }
+    ExportDialog Select:focus > SelectCurrent {
+        border: none;
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    ExportDialog Select > SelectOverlay {
+        border: round $accent;
+    }
+    ExportDialog Input {
+        border: none;
+        height: 1;
+        padding: 0 1;
+    }
+    ExportDialog Input:focus {
+        background: $boost;
+        text-style: underline;
     }
     ExportDialog #export-status {
         height: auto;
-        margin: 1 0 0 0;
     }
     ExportDialog #export-status.-error {
         color: $error;
@@ -98,11 +120,14 @@ class ExportDialog(ModalScreen[Path | None]):
         display: block;
     }
     ExportDialog #export-buttons {
-        height: auto;
+        height: 1;
         margin-top: 1;
     }
     ExportDialog #export-buttons Button {
-        margin-right: 1;
+        margin-right: 2;
+        height: 1;
+        min-width: 12;
+        border: none;
     }
     ExportDialog .export-hint {
         color: $text-muted;
@@ -206,7 +231,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @on(Select.Changed, "#export-kind")
     def _kind_changed(self, event: Select.Changed) -> None:
-        if event.value == self.kind or event.value is Select.BLANK:
+        if event.value == self.kind or event.value is Select.NULL:
             return
         self.kind = str(event.value)
         formats = formats_for(self.kind)
@@ -219,7 +244,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK and event.value != self.fmt:
+        if event.value is not Select.NULL and event.value != self.fmt:
             self.fmt = str(event.value)
             self._format_chosen = True
             path_input = self.query_one("#export-path", Input)

@@ -33,7 +33,6 @@ from qualcode.tui.dialogs.choice import Choice, ChoiceDialog
 from qualcode.tui.widgets.footer import KeyFooter
 
 SPAN_LIMIT = 600  # characters of a coding's text shown in a column
-LETTERS = "ABCDEFGHI"
 WRITES = {"keep_coder", "keep", "undo", "redo"}
 ON_UNIT = {"keep_coder", "keep", "jump"}
 
@@ -118,6 +117,9 @@ class DisagreementScreen(Screen[tuple[int, int, int] | None]):
                               len(items) - 1)
         self.index = max(0, min(self.index, len(items) - 1))
         self.query_one("#unit-coders").loading = False
+        if not self.decided and items:
+            keys = ", ".join(f"{i + 1} {name}'s" for i, name in enumerate(coders))
+            self.say(f"Keep {keys}, b both, x neither: saved and recorded at once, u undoes.")
         self.show()
         self.refresh_bindings()
 
@@ -129,7 +131,7 @@ class DisagreementScreen(Screen[tuple[int, int, int] | None]):
     def show(self) -> None:
         header = Text()
         header.append("Disagreements ", style="bold")
-        header.append(" × ".join(f"{LETTERS[i]} {name}" for i, name in enumerate(self.coders)))
+        header.append(" × ".join(f"{i + 1} {name}" for i, name in enumerate(self.coders)))
         if self.items:
             header.append(f" · unit {self.index + 1} of {len(self.items)}", style="bold")
         if self.decided:
@@ -159,7 +161,7 @@ class DisagreementScreen(Screen[tuple[int, int, int] | None]):
         panes = []
         for i, coder in enumerate(self.coders):
             pane = VerticalScroll(Static(coding_lines(item, coder, text, code)), classes="coder-pane")
-            pane.border_title = f"{i + 1} · {LETTERS[i]} {coder}"
+            pane.border_title = f"{i + 1} · {coder}"
             pane.set_class(bool(item.codings.get(coder)), "-coded")
             panes.append(pane)
         columns.mount_all(panes)
@@ -225,8 +227,8 @@ class DisagreementScreen(Screen[tuple[int, int, int] | None]):
             self.notify(str(error), severity="error", markup=False)
             return
         self.decided.append((item.document_id, item.start, item.end))
-        kept = {"both": "kept every coder's coding", "neither": "kept neither coding"}.get(keep, f"kept {keep}'s")
-        self.say(f"Unit {self.index + 1}: {kept} of {item.code} (u undoes).")
+        kept = {"both": "kept both codings", "neither": "removed the codings"}.get(keep, f"kept {keep}'s coding")
+        self.say(f"{item.code} in {item.respondent or item.document} {item.start}–{item.end}: {kept} (u undoes).")
         self.load(after=(item.document_id, item.start, item.end))
 
     def action_undo(self) -> None:

@@ -253,12 +253,22 @@ class MatrixScreen(Screen[tuple[int, int, int] | None]):
         title = " > ".join(matrix.rows[row].path) if row is not None else "every row"
         key = matrix.columns[column].key if column is not None else None
         title += f" × {matrix.columns[column].label}" if column is not None else " · every column"
+        self._trace([matrix.rows[r].code_id for r in rows], key, title)
+
+    @work(thread=True, exclusive=True, group="matrix-trace", exit_on_error=False)
+    def _trace(self, code_ids: list[int], column_key: str | None, title: str) -> None:
+        """The passages behind the cell, read in a thread (a whole row of a big project is slow)."""
+        reader = self.app.reader("matrix")
         try:
-            passages = [p for r in rows for p in trace(self.store, matrix.rows[r].code_id, column_key=key,
-                                                        subtree=True)]
+            passages = [p for code_id in code_ids for p in trace(reader, code_id, column_key=column_key,
+                                                                  subtree=True)]
         except QualcodeError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_passages, title, passages)
+
+    def _show_passages(self, title: str, passages: list[Passage]) -> None:
         if not passages:
             self.notify("No passages behind this cell.", markup=False)
             return

@@ -106,7 +106,11 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
 
     @work(thread=True, exclusive=True, group="retrieval", exit_on_error=False)
     def _load(self, code_ids: Sequence[int]) -> None:
-        passages = self.app.reader().coded_passages(code_ids)
+        reader = self.app.reader()
+        passages = reader.coded_passages(code_ids)
+        shown = self.workbench.coder_view.project_ids(reader, code_ids)  # whose codings the workbench shows
+        if shown is not None:
+            passages = [p for p in passages if p.coding_id in shown]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, passages)
 
@@ -153,6 +157,8 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         summary = f"{len(passages)} passages from {people} respondents"
         if len(passages) != len(self.passages):
             summary += f" (of {len(self.passages)} before filtering)"
+        if not self.workbench.coder_view.shows_all:
+            summary += f" · {self.workbench.coder_view.label}"
         self.query_one("#retrieval-summary", Static).update(summary)
 
     # ---------------------------------------------------------------- events and actions

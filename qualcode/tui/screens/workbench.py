@@ -26,6 +26,7 @@ from qualcode.tui.commands import TIER_WIDTHS, WORKBENCH, bindings, with_width
 from qualcode.tui.model import DocumentModel
 from qualcode.tui.screens.workbench_coding import CodingActions
 from qualcode.tui.screens.workbench_navigation import NavigationActions
+from qualcode.tui.screens.workbench_team import TeamActions
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_tree import DocumentTree
 from qualcode.tui.widgets.status_bar import StatusBar
@@ -60,7 +61,7 @@ def quick_keys(codes: Iterable[Code], codebook_id: int | None) -> dict[int, str]
     return keys
 
 
-class WorkbenchScreen(CodingActions, NavigationActions, Screen):
+class WorkbenchScreen(TeamActions, CodingActions, NavigationActions, Screen):
     CSS_PATH = "workbench.tcss"
     BINDINGS = bindings(WORKBENCH)
 
@@ -215,6 +216,7 @@ class WorkbenchScreen(CodingActions, NavigationActions, Screen):
 
     def _show_model(self, model: DocumentModel, then: Callable[[], None] | None) -> None:
         self.model = model
+        self.apply_coder_view(model)
         self.transcript.show_document(model)
         self.document_tree.highlight_document(model.document.id)
         self.refresh_document_statistics()
@@ -237,7 +239,7 @@ class WorkbenchScreen(CodingActions, NavigationActions, Screen):
     def load_statistics(self) -> None:
         """Project-wide counts per code and progress per document (slow on big projects)."""
         reader = self.app.reader("statistics")
-        counts = reader.code_counts()
+        counts = self.coder_view.code_counts(reader)
         if get_current_worker().is_cancelled:
             return
         progress = reader.coding_progress()
@@ -276,6 +278,8 @@ class WorkbenchScreen(CodingActions, NavigationActions, Screen):
         share = f"{coded * 100 // total}%" if total else "–"
         count = len(model.codings)
         pane.border_subtitle = f"{share} of answers coded · {count} coding{'s' if count != 1 else ''}"
+        if model.hidden_count:
+            pane.border_subtitle += f" ({model.hidden_count} hidden by the view)"
 
     # ---------------------------------------------------------------- events between panes
     @on(TextArea.SelectionChanged, "#transcript")
@@ -303,7 +307,7 @@ class WorkbenchScreen(CodingActions, NavigationActions, Screen):
         last = self.codes[self.last_code].name if self.last_code in self.codes else None
         if model is None:
             status.show(coder=self.store.user, read_only=self.store.read_only, position="no document",
-                        selection="", at_cursor=[], last_code=last)
+                        selection="", at_cursor=[], last_code=last, view=self.view_label())
             return
         cursor = self.transcript.cursor_offset
         start, end = self.transcript.selection_offsets
@@ -320,7 +324,7 @@ class WorkbenchScreen(CodingActions, NavigationActions, Screen):
         at_cursor = [(self.codes[c.code_id].name, self.codes[c.code_id].colour)
                      for c in model.codings_at(cursor) if c.code_id in self.codes]
         status.show(coder=self.store.user, read_only=self.store.read_only, position=position,
-                    selection=selection, at_cursor=at_cursor, last_code=last)
+                    selection=selection, at_cursor=at_cursor, last_code=last, view=self.view_label())
 
     # ---------------------------------------------------------------- actions: availability and palette
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -5,6 +5,7 @@ only the transcript lines it touched; counts and progress follow after the repai
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -317,12 +318,13 @@ class CodingActions:
         model = self.model
         assert model is not None
         rows: set[int] = set()
+        before = Counter(model.counts)  # the project counts follow what the view shows
         for coding in removed:
             rows |= model.remove_coding(coding.id)
-            self.project_counts[coding.code_id] -= 1
         for coding in added:
             rows |= model.add_coding(coding)
-            self.project_counts[coding.code_id] += 1
+        self.project_counts.update(model.counts)
+        self.project_counts.subtract(before)
         self.transcript.redraw_rows(rows)
         self.call_after_refresh(self.refresh_document_statistics)
         self.call_after_refresh(self.update_status)

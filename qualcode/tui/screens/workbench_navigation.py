@@ -131,7 +131,8 @@ class NavigationActions:
         order = {d.id: i for i, d in enumerate(self.documents)}
         here = order.get(self.model.document.id, -1) if self.model else -1
         cursor = self.transcript.cursor_offset if self.model else -1
-        codings = sorted(self.store.codings(code_ids=[code_id]),
+        shown = self.coder_view.project_ids(self.store, [code_id])  # only the codings the view shows
+        codings = sorted((c for c in self.store.codings(code_ids=[code_id]) if shown is None or c.id in shown),
                          key=lambda c: (order.get(c.document_id, len(order)), c.start, c.end))
         place = (lambda c: (order.get(c.document_id, len(order)), c.start))
         if forward:

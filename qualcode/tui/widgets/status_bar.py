@@ -1,4 +1,5 @@
-"""One line above the footer: coder, document, cursor and selection, codes under the cursor."""
+"""One line above the footer: coder, view (whose codings are shown, when not everyone's),
+document, cursor and selection, codes under the cursor."""
 
 from __future__ import annotations
 
@@ -20,11 +21,14 @@ class StatusBar(Static):
     """
 
     def show(self, *, coder: str, read_only: bool, position: str, selection: str,
-             at_cursor: list[tuple[str, str]], last_code: str | None) -> None:
+             at_cursor: list[tuple[str, str]], last_code: str | None, view: str = "") -> None:
         text = Text()
         text.append(coder, style="bold")
         if read_only:
             text.append(" read-only", style="bold red")
+        if view:
+            text.append(" │ ", style="dim")
+            text.append(f"view: {view}", style="bold italic")
         text.append(" │ ", style="dim")
         text.append(position)
         if selection:
