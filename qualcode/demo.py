@@ -1,4 +1,5 @@
-"""Build the demo project from `corpora/`: transcripts, attributes, frameworks, reference coding."""
+"""Build the demo project from `corpora/`: transcripts, attributes, frameworks, the reference coding,
+and the researcher's inductive themes (codebook, links to the Five Es, theme codings)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from qualcode.errors import ProjectError
 from qualcode.frameworks.project import use_framework
 from qualcode.io.attributes import import_attributes
 from qualcode.io.reference import import_reference_codings
+from qualcode.io.themes import import_theme_codebook
 from qualcode.store import Store
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
-DEMO_FRAMEWORKS = ("five-es", "operating-process")
-STEPS = 5
+DEMO_FRAMEWORKS = ("five-es", "operating-process", "emotional-bond")
+THEMES = "themes.yaml"
+"""The inductive codebook (in corpora/); its codings are in corpora/themes/."""
+STEPS = 6
 
 
 def find_corpora() -> Path:
@@ -51,6 +55,9 @@ def build_demo(path: Path, *, corpora: Path | None = None, force: bool = False,
             use_framework(store, name, language="fi")
         step("loading the reference coding")
         import_reference_codings(store, sorted((corpora / "reference").glob("*.yaml")))
+        step("loading the themes")
+        import_theme_codebook(store, corpora / THEMES)
+        import_reference_codings(store, sorted((corpora / "themes").glob("*.yaml")))
         step("done")
         counts = store.counts()
         store.set_setting("coder", os.environ.get("QUALCODE_CODER") or "tutkija")
