@@ -152,3 +152,26 @@ def test_framework_comparison_finds_candidate_new_elements(demo_path):
     assert "Toimitusvarmuus" in names["Asiakkaan odotukset"] and "Toimitusvarmuus" in names["Asiakkaan kokemukset"]
     assert unlinked == {"Jälleenmyyjien erilaisuus": ["H1", "H3", "H4", "H5", "H7", "H8"],
                         "Suhteen henkilöityminen": FINNISH}
+
+
+def test_theme_codebook_problems_leave_the_project_untouched(tmp_path):
+    from qualcode.errors import InputError
+    from qualcode.frameworks.project import use_framework
+    from qualcode.io.themes import import_theme_codebook
+
+    path = tmp_path / "themes.yaml"
+    path.write_text(yaml.safe_dump({"codebook": "Teemat", "codes": [
+        {"name": "A", "links": ["five-es/environment"], "children": [{"name": "B", "finding": "B on totta."}]},
+        {"name": "C", "links": ["five-es/nothing"], "colour": "red"}]}, allow_unicode=True), encoding="utf-8")
+    with Store.open(tmp_path / "p.qualcode", create=True) as store:
+        use_framework(store, "five-es", language="fi")
+        before = len(store.codes())
+        with pytest.raises(InputError, match=r"(?s)C: colour 'red'.*C: link 'five-es/nothing'"):
+            import_theme_codebook(store, path)
+        assert len(store.codes()) == before and not store.code_links()
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["codes"].pop()
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        report = import_theme_codebook(store, path)
+        assert (report.codes, report.findings, report.links) == (2, 1, 1)
+        assert store.find_code("A > B").finding == "B on totta."
