@@ -55,7 +55,7 @@ def _remember_guard_option(ctx: click.Context, param: click.Parameter, value):
 
 
 # The leak guard's options, shared by every export command. They are read from the click context
-# by `_guard_options` rather than passed through each command's signature.
+# by `guard_options` rather than passed through each command's signature.
 leak_guard_options = [
     click.option("--names", "names", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                  expose_value=False, callback=_remember_guard_option,
@@ -66,7 +66,7 @@ leak_guard_options = [
 ]
 
 
-def _guard_options() -> dict:
+def guard_options() -> dict:
     meta = click.get_current_context().meta
     names_path = meta.get("qualcode.names")
     return {"names": read_names(names_path) if names_path else None,
@@ -88,7 +88,7 @@ def respondent_options(command: Callable) -> Callable:
 def emit_table(store, table: Table, output: str, fmt: str | None, force: bool, template: str | None,
           table_style: str | None) -> None:
     path = write_table(table, output, fmt, force=force, template=template, table_style=table_style,
-                       store=store, **_guard_options())
+                       store=store, **guard_options())
     if path is not None:
         click.echo(f"Wrote {path}", err=True)
 
@@ -322,7 +322,7 @@ def export_all(project: Path, directory: Path, formats: tuple[str, ...], force: 
         total = len(study_tables(store, language=language))
         with progress_bar(total, "Exporting") as advance:
             written = export_study(store, directory, formats, force=force, language=language,
-                                   progress=lambda done, name: advance(1, name), **_guard_options())
+                                   progress=lambda done, name: advance(1, name), **guard_options())
     click.echo(f"Wrote {len(written)} files to {directory}.", err=True)
 
 

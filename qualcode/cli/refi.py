@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.common import open_project, progress_bar, project_argument
+from qualcode.cli.exporting import guard_options, leak_guard_options
 from qualcode.errors import QualcodeError
 from qualcode.io.refi import (
     RESPONDENT_FROM,
@@ -76,6 +77,8 @@ def import_qdpx_command(project: Path, file: Path, respondent_from: str, languag
 @project_argument
 @file_argument
 @force_option
+@leak_guard_options[0]
+@leak_guard_options[1]
 def export_qdpx_command(project: Path, file: Path, force: bool) -> None:
     """Export PROJECT as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA and others.
 
@@ -88,7 +91,7 @@ def export_qdpx_command(project: Path, file: Path, force: bool) -> None:
         qualcode export-qdpx study.qualcode study.qdpx --force
     """
     with open_project(project) as store:
-        report = export_qdpx(store, file, force=force)
+        report = export_qdpx(store, file, force=force, **guard_options())
     click.echo(report.summary())
     for line in report.not_exported:
         click.echo(f"Not exported: {line}", err=True)

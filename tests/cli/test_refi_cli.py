@@ -110,3 +110,16 @@ def test_codebook_commands(sample: Path, tmp_path: Path) -> None:
 def test_help_ends_with_an_example(command: str) -> None:
     text = run(command, "--help").stdout
     assert "Example:" in text and f"qualcode {command} " in text.split("Example:")[1]
+
+
+def test_export_refuses_real_names_unless_allowed(sample: Path, tmp_path: Path) -> None:
+    with Store.open(sample, read_only=True) as store:
+        text = store.document_text(store.documents()[0].id)
+    name = next(word.strip(".,:;!?") for word in text.split() if word[:1].isupper() and len(word) > 4)
+    names = tmp_path / "names.csv"
+    names.write_text(f"real,pseudonym\n{name},Yritys X\n", encoding="utf-8")
+    target = tmp_path / "study.qdpx"
+    refused = run("export-qdpx", sample, target, "--names", names)
+    assert refused.exit_code == 1 and f"real names from the names list: {name}" in refused.stderr
+    assert not target.exists() and list(tmp_path.glob(".*.part")) == []
+    assert run("export-qdpx", sample, target, "--names", names, "--allow-names").exit_code == 0

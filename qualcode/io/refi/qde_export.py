@@ -41,13 +41,27 @@ EXCERPT_CHARS = 60
 DOCUMENT_ROUND = "round"
 
 
-def export_qdpx(store, path: str | Path, *, force: bool = False, name: str | None = None) -> ExportReport:
-    """Write the project as a .qdpx at `path` (refusing to overwrite unless `force`)."""
+def export_qdpx(store, path: str | Path, *, force: bool = False, name: str | None = None, names=None,
+                allow_names: bool = False) -> ExportReport:
+    """Write the project as a .qdpx at `path` (refusing to overwrite unless `force`).
+
+    Like every export it goes through the leak guard: with a names list (`names`, or the one
+    the project remembers) it refuses to write real names unless `allow_names`."""
     path = Path(path)
     entries, report = build_qdpx(store, name=name)
+    _check_names(store, entries, names, allow_names)
     write_zip(path, entries, force=force)
     report.path = path
     return report
+
+
+def _check_names(store, entries: dict[str, bytes], names, allow_names: bool) -> None:
+    """The leak guard over the texts the archive holds (project.qde and the plain-text sources;
+    an original .docx holds the same text as its source)."""
+    from qualcode.privacy.leaks import guard_export
+
+    texts = [data.decode("utf-8", "replace") for entry, data in entries.items() if entry.endswith((".qde", ".txt"))]
+    guard_export(store, "\n".join(texts), names, allow_names=allow_names)
 
 
 def build_qdpx(store, *, name: str | None = None) -> tuple[dict[str, bytes], ExportReport]:
