@@ -8,6 +8,7 @@ import openpyxl
 from textual.coordinate import Coordinate
 from textual.widgets import Input, OptionList, Static
 
+from qualcode.privacy.leaks import remember_names
 from qualcode.store import Store
 from qualcode.tui.app import make_app
 from qualcode.tui.dialogs.export import ExportDialog
@@ -172,6 +173,28 @@ async def test_export_refuses_to_overwrite_until_confirmed(store, project_path: 
         await settle(pilot)
         assert pilot.app.screen is not dialog
     assert openpyxl.load_workbook(target).active.cell(1, 2).value == "H1"
+
+
+async def test_export_with_real_names_is_written_only_when_asked_again(store, project_path: Path):
+    names = project_path.parent / "names.csv"
+    names.write_text("real,pseudonym\nYlpeys,Tunne X\n", encoding="utf-8")  # a code name stands in for a name
+    remember_names(store, names)
+    target = project_path.parent / "p-matrix-teemat.xlsx"
+    app = make_app(code(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is dialog and not target.exists()
+        status = str(dialog.query_one("#export-status", Static).render())
+        assert "real names from the project's names list: Ylpeys (1)" in status
+        await pilot.press("ctrl+s")  # write it anyway
+        await settle(pilot)
+        assert pilot.app.screen is not dialog
+    assert target.exists()
 
 
 async def test_export_summary_needs_a_code(store, project_path: Path):

@@ -26,6 +26,8 @@ from qualcode.coding.study import NEEDS_CODE, TABLE_KINDS, build_table
 from qualcode.coding.table import slug
 from qualcode.errors import QualcodeError
 from qualcode.io.tables import EXTENSIONS, HEATMAP_FORMATS, TABLE_FORMATS, write_table
+from qualcode.privacy.leaks import NamesLeakError
+from qualcode.privacy.leaks import summary as leak_summary
 from qualcode.store import Store
 
 KIND_TITLES = {"summary": "summary table (themes × respondents)", "matrix": "matrix (codes × respondents)",
@@ -161,7 +163,8 @@ class ExportDialog(ModalScreen[Path | None]):
         self.cells = cells if cells in CELL_MODES else "count"
         self.busy = False
         self._auto_path = ""
-        self._confirmed: Path | None = None
+        self._confirmed: Path | None = None  # the existing file the user agreed to overwrite
+        self._names_confirmed: Path | None = None  # the file the user agreed to write with real names
         self._format_chosen = fmt is not None
 
     # ---------------------------------------------------------------- layout
@@ -226,7 +229,7 @@ class ExportDialog(ModalScreen[Path | None]):
         if not path_input.value or path_input.value == self._auto_path:
             self._auto_path = str(default_path(self.store.path, self.kind, self._code_name(), self.fmt))
             path_input.value = self._auto_path
-        self._confirmed = None
+        self._confirmed = self._names_confirmed = None
         self._status("")
 
     @on(Select.Changed, "#export-kind")
@@ -259,8 +262,8 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:
-        if self._confirmed is not None:
-            self._confirmed = None
+        if self._confirmed is not None or self._names_confirmed is not None:
+            self._confirmed = self._names_confirmed = None
             self._status("")
 
     # ---------------------------------------------------------------- actions
@@ -302,21 +305,24 @@ class ExportDialog(ModalScreen[Path | None]):
             force = True
         by = str(self.query_one("#export-by", Select).value)
         cells = str(self.query_one("#export-cells", Select).value)
+        allow_names = self._names_confirmed == path
         self.busy = True
         self.add_class("-busy")
         self._status(f"Building the {KIND_TITLES[self.kind]}…")
-        self._export(self.kind, code, by, cells, self.fmt, path, force)
+        self._export(self.kind, code, by, cells, self.fmt, path, force, allow_names)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, kind: str, code: int | list[int] | None, by: str, cells: str, fmt: str, path: Path,
-                force: bool) -> None:
+                force: bool, allow_names: bool) -> None:
         reader = self.app.reader("export")
         try:
             table = build_table(reader, kind, code, by=by, cells=cells)
             if get_current_worker().is_cancelled:
                 return
             self.app.call_from_thread(self._status, f"Writing {path.name}…")
-            written = write_table(table, path, fmt, force=force, store=reader)
+            written = write_table(table, path, fmt, force=force, store=reader, allow_names=allow_names)
+        except NamesLeakError as error:
+            self.app.call_from_thread(self._holds_names, path, error)
         except QualcodeError as error:
             self.app.call_from_thread(self._failed, str(error))
         except Exception as error:  # a bug: say so plainly, keep it for the log and the tests
@@ -339,6 +345,15 @@ class ExportDialog(ModalScreen[Path | None]):
         self.remove_class("-busy")
         self._confirmed = None
         self._status(message, error=True)
+
+    def _holds_names(self, path: Path, error: NamesLeakError) -> None:
+        """The project's names list found real names in the table: write it only if asked again."""
+        self._failed("")
+        self._names_confirmed = path
+        found = ", ".join(f"{name} ({count})" for name, count in leak_summary(error.leaks).items())
+        self._status(f"The table holds real names from the project's names list: {found}. Export from the "
+                     "pseudonymised copy, or press Export (ctrl+s) again to write it anyway.", error=True)
+        self.query_one("#export-write", Button).label = "Write anyway"
 
     def _done(self, path: Path | None) -> None:
         self.busy = False
