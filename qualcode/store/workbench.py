@@ -85,6 +85,22 @@ class WorkbenchMixin:
             result[current] = (coded, total)
         return {doc: value for doc, value in result.items() if value[1]}
 
+    def first_uncoded_answer(self, document_ids: Sequence[int], *,
+                             coders: Sequence[str] | None = None) -> tuple[int, int] | None:
+        """(document id, start) of the first respondent turn that no coding overlaps, looking
+        through `document_ids` in the order given; only `coders`' codings count when given."""
+        coder_filter, coder_params = "", []
+        if coders is not None:
+            coder_filter, coder_params = f" AND c.coder IN ({_marks(coders)})", list(coders)
+        query = ("SELECT t.start FROM turns t WHERE t.document_id = ? AND t.role = 'respondent' "
+                 "AND t.start < t.\"end\" AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.document_id = t.document_id "
+                 f"AND c.start < t.\"end\" AND c.\"end\" > t.start{coder_filter}) ORDER BY t.start LIMIT 1")
+        for document_id in document_ids:
+            row = self.db.execute(query, [document_id, *coder_params]).fetchone()
+            if row is not None:
+                return document_id, row[0]
+        return None
+
     def coded_passages(self, code_ids: Sequence[int], *, document_ids: Sequence[int] | None = None) -> list[Passage]:
         """Passages coded with any of `code_ids`, sorted by respondent (naturally), round,
         document and position."""

@@ -99,6 +99,14 @@ async def test_next_uncoded_answer_and_next_coding_of_a_code_across_documents(st
         assert bench.transcript.cursor_offset == uncoded[1].start
         await pilot.press("N")
         assert bench.transcript.cursor_offset == uncoded[0].start
+        bench.transcript.move_to(uncoded[-1].start)
+        await pilot.press("n")  # none left in H1: on into the next document that has one
+        await settle(pilot)
+        following = [d.id for d in bench.documents][[d.id for d in bench.documents].index(h1) + 1:]
+        document_id, start = store.first_uncoded_answer(following)
+        assert (bench.model.document.id, bench.transcript.cursor_offset) == (document_id, start)
+        bench.open_document(h1)
+        await settle(pilot)
         bench.code_tree.highlight_code(store.find_code("Tunteet").id)
         bench.transcript.move_to(0)
         await pilot.press("o")

@@ -98,10 +98,28 @@ class NavigationActions:
     def action_next_uncoded(self: WorkbenchScreen) -> None:
         assert self.model is not None
         turn = self.model.next_uncoded_answer(self.transcript.cursor_offset)
-        if turn is None:
+        if turn is not None:
+            self.transcript.move_to(turn.start, center=True)
+        elif self.coder_view.differences:
             self.notify("No uncoded answer after the cursor in this document (> opens the next one).")
+        else:
+            ids = [d.id for d in self.documents]
+            later = ids[ids.index(self.model.document.id) + 1:] if self.model.document.id in ids else []
+            self._next_uncoded_in(later, None if self.coder_view.shows_all else [self.coder_view.coder])
+
+    @work(thread=True, exclusive=True, group="uncoded", exit_on_error=False)
+    def _next_uncoded_in(self: WorkbenchScreen, document_ids: list[int], coders: list[str] | None) -> None:
+        """The first uncoded answer in the documents after this one (a query per document, off
+        the screen's thread), then open it there."""
+        found = self.app.reader("uncoded").first_uncoded_answer(document_ids, coders=coders)
+        self.app.call_from_thread(self._show_next_uncoded, found)
+
+    def _show_next_uncoded(self: WorkbenchScreen, found: tuple[int, int] | None) -> None:
+        if found is None:
+            self.notify("No uncoded answer after the cursor, in this document or the ones after it.")
             return
-        self.transcript.move_to(turn.start, center=True)
+        document_id, start = found
+        self.open_document(document_id, lambda: self.transcript.move_to(start, center=True))
 
     def action_previous_uncoded(self: WorkbenchScreen) -> None:
         assert self.model is not None
