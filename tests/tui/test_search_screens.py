@@ -109,7 +109,7 @@ async def test_code_all_results_is_one_undo_step(project) -> None:
 
 async def test_review_accept_reject_adjust_and_accept_kind(project) -> None:
     store, doc, frame = project
-    dictionary = DictionarySuggester(load_framework(frame), DictionarySettings(threshold=0.5, neighbour_weight=0,
+    dictionary = DictionarySuggester(load_framework(frame), DictionarySettings(threshold=0.5, answer_weight=0,
                                                                                  best_ratio=0))
     code_ids = {c.framework_path: c.id for c in store.codes()}
     fill_queue(store, dictionary.suggest(store, doc, code_ids))

@@ -68,7 +68,7 @@ INTERVIEW = (
     "H: Millaisia tunteita yhteistyö herättää?\n\n"
     "V: Lähinnä iloa.\n"
 )
-STRICT = DictionarySettings(threshold=0.5, neighbour_weight=0.0, question_weight=0.0, best_ratio=0.0)
+STRICT = DictionarySettings(threshold=0.5, answer_weight=0.0, question_weight=0.0, best_ratio=0.0)
 
 
 @pytest.fixture
@@ -101,13 +101,19 @@ def test_dictionary_matches_inflected_indicators_in_respondent_sentences(project
     assert "ordering/need" not in suggester.targets[0] and "test-frame/ordering" not in suggester.targets
 
 
-def test_neighbouring_sentences_add_evidence(project, tmp_path) -> None:
+def test_the_rest_of_the_answer_adds_evidence(project, tmp_path) -> None:
     store, doc, code_ids = project
-    settings = DictionarySettings(threshold=0.3, neighbour_weight=0.5, best_ratio=0.0)
+    settings = DictionarySettings(threshold=0.3, answer_weight=0.5, question_weight=0.0, best_ratio=0.0)
     found = DictionarySuggester(load_framework(tmp_path / "test-frame.yaml"), settings).suggest(store, doc, code_ids)
-    third = [s for s in passages(store, found) if s[0] == "Muuten kaikki on hyvin."]
-    assert third == [("Muuten kaikki on hyvin.", "test-frame/feelings")]
-    assert any("nearby: ärsyttää" in s.reason for s in found if s.start == INTERVIEW.index("Muuten"))
+    third = [s for s in found if s.start == INTERVIEW.index("Muuten")]
+    assert passages(store, third) == [("Muuten kaikki on hyvin.", "test-frame/delivery"),
+                                      ("Muuten kaikki on hyvin.", "test-frame/feelings")]
+    assert [s.reason for s in third] == ["indicators: -; in the answer: myöhästyä, toimitus",
+                                         "indicators: -; in the answer: ärsyttää"]
+    assert third[0].score > third[1].score  # two words in the answer weigh more than one
+    alone = replace(settings, answer_weight=0.0)
+    assert not [s for s in DictionarySuggester(load_framework(tmp_path / "test-frame.yaml"), alone).suggest(
+        store, doc, code_ids) if s.start == INTERVIEW.index("Muuten")]
 
 
 def test_the_question_before_an_answer_adds_evidence(store: Store, tmp_path) -> None:
@@ -118,7 +124,7 @@ def test_the_question_before_an_answer_adds_evidence(store: Store, tmp_path) -> 
     turns, segments = simple_spans(text)
     doc = store.add_document(title="H2", text=text, format="txt", language="fi", respondent="H2",
                              turns=turns, segments=segments)
-    settings = DictionarySettings(threshold=0.5, neighbour_weight=0.0, question_weight=0.8, best_ratio=1.0)
+    settings = DictionarySettings(threshold=0.5, answer_weight=0.0, question_weight=0.8, best_ratio=1.0)
     found = DictionarySuggester(load_framework(path), settings).suggest(store, doc, framework_code_ids(store, "test-frame"))
     assert passages(store, found) == [("Ihan hyvin.", "test-frame/delivery"), ("Se ärsyttää joskus.", "test-frame/feelings")]
     assert found[0].reason == "indicators: -; question: toimitus"

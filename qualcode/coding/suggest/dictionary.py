@@ -7,9 +7,10 @@ an indicator shared by several codes weighs less (it tells them apart less), and
 compound whose last part is an indicator (`joulutilaus` → `tilaus`) counts a little. A
 sub-code also hears its parent's indicators at half weight.
 
-The evidence for a respondent's sentence is its own, plus a share of its neighbours' in the
-same turn (a coded passage is often longer than one sentence), plus a share of the
-interviewer's question before the answer (an answer is about what was asked). The score is
+The evidence for a respondent's sentence is its own, plus a share of the rest of its answer
+(the other sentences of the same turn: an answer mostly stays on one topic, and its point is
+often made in words only one of its sentences carries), plus a share of the interviewer's
+question before the answer (an answer is about what was asked). The score is
 `1 - exp(-evidence)`: one specific indicator gives about 0.63, two about 0.86. Only
 respondents' speech is suggested, and only the segment's best code(s) scoring at least
 `threshold`."""
@@ -33,12 +34,13 @@ MIN_COMPOUND_HEAD = 4
 
 @dataclass
 class DictionarySettings:
-    """The knobs of the dictionary suggester (chosen on the demo study; see
-    benchmarks/suggest_quality.py)."""
+    """The knobs of the dictionary suggester, chosen on the demo study's Finnish interviews
+    (benchmarks/suggest_quality.py; choosing them on seven interviews and testing on the
+    eighth, in turn, lands in the same region and gives about the same figures)."""
 
-    threshold: float = 0.7
-    neighbour_weight: float = 0.5  # share of a neighbouring sentence's evidence (same turn)
-    question_weight: float = 0.6  # share of the evidence in the interviewer's question before the answer
+    threshold: float = 0.5
+    answer_weight: float = 0.5  # share of the evidence in the rest of the answer (the same turn)
+    question_weight: float = 1.5  # share of the evidence in the interviewer's question before the answer
     best_ratio: float = 1.0  # keep codes scoring at least this share of the segment's best code
     respondent_only: bool = True
     compounds: bool = True
@@ -171,21 +173,22 @@ class DictionarySuggester:
         found = self.evidence(words, groups, language)
         found += [{} for _ in range(len(segments) - len(found))]
         questions = self._question_evidence(segments, turns, found)
+        answers = self._answer_evidence(segments, found)
         settings = self.settings
         result: list[Suggestion] = []
         for index, segment in enumerate(segments):
             turn = turns.get(segment.turn_id)  # type: ignore[arg-type]
             if settings.respondent_only and turn is not None and turn.role != "respondent":
                 continue
-            near = [found[other] for other in (index - 1, index + 1)
-                    if 0 <= other < len(segments) and segments[other].turn_id == segment.turn_id]
+            own = found[index]
+            answer = answers.get(segment.turn_id, {})
             asked = questions.get(segment.turn_id, {})
             totals: dict[str, float] = {}
-            for path, matched in found[index].items():
-                totals[path] = sum(matched.values())
-            for evidence, weight in [*((n, settings.neighbour_weight) for n in near), (asked, settings.question_weight)]:
-                for path, matched in evidence.items():
-                    totals[path] = totals.get(path, 0.0) + weight * sum(matched.values())
+            for path in {*own, *answer, *asked}:
+                here = sum(own.get(path, {}).values())
+                rest = sum(answer.get(path, {}).values()) - here
+                totals[path] = (here + settings.answer_weight * rest
+                                + settings.question_weight * sum(asked.get(path, {}).values()))
             scores = {path: _score(total) for path, total in totals.items() if path in code_ids}
             if not scores:
                 continue
@@ -193,13 +196,28 @@ class DictionarySuggester:
             for path, score in sorted(scores.items(), key=lambda item: -item[1]):
                 if score < settings.threshold or score < best * settings.best_ratio:
                     continue
-                own = sorted(found[index].get(path, {}))
-                nearby = sorted({word for n in near for word in n.get(path, {})} - set(own))
+                words = sorted(own.get(path, {}))
+                in_answer = sorted(set(answer.get(path, {})) - set(words))
                 question = sorted(asked.get(path, {}))
-                reason = f"indicators: {', '.join(own) or '-'}" + (f"; nearby: {', '.join(nearby)}" if nearby else "") \
+                reason = f"indicators: {', '.join(words) or '-'}" \
+                    + (f"; in the answer: {', '.join(in_answer)}" if in_answer else "") \
                     + (f"; question: {', '.join(question)}" if question else "")
                 result.append(Suggestion(doc_id, code_ids[path], segment.start, segment.end, self.source,
                                          reason, round(score, 4)))
+        return result
+
+    @staticmethod
+    def _answer_evidence(segments: Sequence[Any],
+                         found: list[dict[str, dict[str, float]]]) -> dict[int, dict[str, dict[str, float]]]:
+        """For each turn, every indicator found in any of its sentences (code path ->
+        {indicator: summed weight})."""
+        result: dict[int, dict[str, dict[str, float]]] = {}
+        for index, segment in enumerate(segments):
+            turn = result.setdefault(segment.turn_id, {})
+            for path, matched in found[index].items():
+                words = turn.setdefault(path, {})
+                for word, weight in matched.items():
+                    words[word] = words.get(word, 0.0) + weight
         return result
 
     @staticmethod
