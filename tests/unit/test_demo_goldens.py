@@ -37,8 +37,9 @@ def demo_cases() -> dict:
             caption="Taulukko 5. Tunnesidos Kaarnaan", language="fi"),
         "matrix-five-es": lambda s: matrix_table(s, top_codes(s, "five-es"), where=FINNISH, language="fi",
                                                  caption="Taulukko 2. Koodaukset haastateltavittain"),
-        "matrix-five-es-by-organisation": lambda s: matrix_table(
-            s, top_codes(s, "five-es"), by="attribute:organisation_type", cells="respondents", where=FINNISH, language="fi"),
+        "matrix-needs-by-organisation": lambda s: matrix_table(
+            s, "Jälleenmyyjien tarpeet", by="attribute:organisation_type", cells="respondents", where=FINNISH,
+            language="fi"),
         "quotes-emotions": lambda s: quotes_table(
             s, ["five-es/emotions"], one_per_respondent=True, max_chars=160, where=FINNISH, language="fi"),
         "comparison-five-es": lambda s: comparison_table(
