@@ -108,6 +108,24 @@ def test_fifty_finnish_interview_words_lemmatise_well():
     assert accuracy >= 0.9
 
 
+@pytest.mark.parametrize(("spoken", "lemma"), [
+    ("kasvanu", "kasvaa"),  # participle without its final t
+    ("kertonu", "kertoa"),
+    ("tavotteet", "tavoite"),  # dropped i
+    ("tällaseen", "tällainen"),
+    ("suositellukin", "suositella"),  # clitic
+    ("tekis", "tehdä"),  # conditional without its final i
+    ("voitais", "voida"),
+    ("lisäks", "lisäksi"),  # translative
+    ("muuttu", "muuttua"),  # past tense without its final i
+    ("ehdotettu", "ehdottaa"),  # passive participle read as its verb
+    ("yhdessä", "yhdessä"),  # together, not a form of yksi
+    ("juttu", "juttu"),  # a known noun stays as it is
+])
+def test_spoken_finnish_forms_lemmatise_through_their_written_forms(spoken, lemma):
+    assert nlp.lemmatize(spoken, "fi") == lemma
+
+
 def test_lemmas_are_lower_case_and_cached():
     assert nlp.lemmatize("Asiakkaiden", "fi") == "asiakas"
     assert nlp.lemmatize("Customers", "en") == "customer"
