@@ -175,7 +175,7 @@ def sentence_spans(texts: Iterable[str], language: str, *, model: str | None = N
         bounds.append(len(text))
         spans = []
         for start, end in zip(bounds, bounds[1:]):
-            start, end = _strip(text, start, end)
+            start, end = strip_span(text, start, end)
             if start < end:
                 spans.append((start, end))
         yield spans
@@ -209,17 +209,18 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     result = []
     position = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
-        start, end = _strip(text, position, match.start())
+        start, end = strip_span(text, position, match.start())
         if start < end:
             result.append((start, end))
         position = match.end()
-    start, end = _strip(text, position, len(text))
+    start, end = strip_span(text, position, len(text))
     if start < end:
         result.append((start, end))
     return result
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the whitespace at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qualcode.errors import InputError
+from qualcode.nlp import strip_span
 from qualcode.store import TurnSpan
 
 INTERVIEWER_LABELS = frozenset({
@@ -109,12 +110,12 @@ def detect_turns(text: str, *, pattern: str | re.Pattern[str] | None = None,
     if not matches:
         return []
     turns: list[TurnSpan] = []
-    start, end = _strip(text, 0, matches[0].line_start)
+    start, end = strip_span(text, 0, matches[0].line_start)
     if start < end:
         turns.append(TurnSpan("", "other", start, end, start))
     for index, match in enumerate(matches):
         limit = matches[index + 1].line_start if index + 1 < len(matches) else len(text)
-        speech_start, speech_end = _strip(text, match.speech_start, limit)
+        speech_start, speech_end = strip_span(text, match.speech_start, limit)
         turns.append(TurnSpan(match.speaker, speaker_role(match.speaker, interviewer_labels), speech_start,
                               speech_end, match.line_start, match.timestamp))
     return turns
@@ -176,14 +177,6 @@ def _leading_blank(text: str, position: int) -> int:
     while position + count < len(text) and text[position + count] in " \t":
         count += 1
     return count
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # ---------------------------------------------------------------------------- respondents
