@@ -23,7 +23,7 @@ from qualcode.coding.trace import Passage
 from qualcode.tui.commands import CELL_PASSAGES, bindings
 from qualcode.tui.screens.retrieval import respondent_heading
 from qualcode.tui.widgets.footer import KeyFooter
-from qualcode.tui.widgets.passage_list import PassageList
+from qualcode.tui.widgets.passage_list import JumpsToPassage, PassageList
 
 
 def traced_prompt(passage: Passage, colour: str | None) -> Text:
@@ -37,10 +37,11 @@ def traced_prompt(passage: Passage, colour: str | None) -> Text:
     return text
 
 
-class CellPassagesScreen(Screen[tuple[int, int, int] | None]):
+class CellPassagesScreen(JumpsToPassage, Screen[tuple[int, int, int] | None]):
     CSS_PATH = "matrix.tcss"
     BINDINGS = bindings(CELL_PASSAGES)
     AUTO_FOCUS = "#cell-passages"
+    PASSAGES = "#cell-passages"
 
     def __init__(self, title: str, passages: Sequence[Passage], codes: dict[int, Code]) -> None:
         super().__init__(id="cell-passages-screen")
@@ -74,17 +75,6 @@ class CellPassagesScreen(Screen[tuple[int, int, int] | None]):
     @on(OptionList.OptionSelected, "#cell-passages")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.jump_to(event.option_index)
-
-    def jump_to(self, index: int | None) -> None:
-        if index is None or not (0 <= index < len(self.shown)) or self.shown[index] is None:
-            self.app.bell()
-            return
-        passage = self.shown[index]
-        assert passage is not None
-        self.dismiss((passage.document_id, passage.start, passage.end))
-
-    def action_jump(self) -> None:
-        self.jump_to(self.query_one("#cell-passages", OptionList).highlighted)
 
     def action_back(self) -> None:
         self.dismiss(None)

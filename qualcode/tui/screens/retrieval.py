@@ -23,7 +23,7 @@ from qualcode.store import Store
 from qualcode.store.workbench import Passage
 from qualcode.tui.commands import RETRIEVAL, bindings
 from qualcode.tui.widgets.footer import KeyFooter
-from qualcode.tui.widgets.passage_list import PassageList
+from qualcode.tui.widgets.passage_list import JumpsToPassage, PassageList
 
 if TYPE_CHECKING:
     from qualcode.tui.screens.workbench import WorkbenchScreen
@@ -56,7 +56,7 @@ def respondent_heading(label: str, respondent: Respondent | None, count: int) ->
     return heading
 
 
-class RetrievalScreen(Screen[tuple[int, int, int] | None]):
+class RetrievalScreen(JumpsToPassage, Screen[tuple[int, int, int] | None]):
     CSS_PATH = "retrieval.tcss"
     BINDINGS = bindings(RETRIEVAL)
     AUTO_FOCUS = "#passages"
@@ -176,17 +176,6 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     @on(OptionList.OptionSelected, "#passages")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.jump_to(event.option_index)
-
-    def jump_to(self, index: int | None) -> None:
-        if index is None or not (0 <= index < len(self.shown)) or self.shown[index] is None:
-            self.app.bell()
-            return
-        passage = self.shown[index]
-        assert passage is not None
-        self.dismiss((passage.document_id, passage.start, passage.end))
-
-    def action_jump(self) -> None:
-        self.jump_to(self.query_one("#passages", OptionList).highlighted)
 
     def action_toggle_children(self) -> None:
         checkbox = self.query_one("#with-children", Checkbox)

@@ -417,20 +417,13 @@ class WorkbenchScreen(TeamActions, CodingActions, NavigationActions, Screen):
             self.app.push_screen(DocumentCodingsScreen(self.model, self.codes, self.paths), self.jump_to)
 
     def action_search(self) -> None:
-        try:
-            from qualcode.tui.screens.search import SearchScreen
-        except ImportError:  # the search engine is not installed in this build
-            self.notify("Search is not available in this version.", severity="warning")
-            return
+        from qualcode.tui.screens.search import SearchScreen
+
         self.app.push_screen(SearchScreen(self.store, pick_code=lambda then: self.pick(then, allow_new=False)),
                              self.jump_to)
 
     def action_review_suggestions(self) -> None:
-        try:
-            from qualcode.tui.screens.review import ReviewScreen
-        except ImportError:  # the suggesters are not installed in this build
-            self.notify("Suggestions are not available in this version.", severity="warning")
-            return
+        from qualcode.tui.screens.review import ReviewScreen
 
         def back(target: tuple[int, int, int] | None) -> None:
             self.refresh_from_store()  # accepted suggestions are codings now
@@ -439,11 +432,7 @@ class WorkbenchScreen(TeamActions, CodingActions, NavigationActions, Screen):
         self.app.push_screen(ReviewScreen(self.store), back)
 
     def action_pseudonymise(self) -> None:
-        try:
-            from qualcode.tui.dialogs.pseudonymise import PseudonymiseDialog
-        except ImportError:
-            self.notify("Pseudonymisation is not available in this version.", severity="warning")
-            return
+        from qualcode.tui.dialogs.pseudonymise import PseudonymiseDialog
 
         def made(path: object) -> None:
             if path is not None:
