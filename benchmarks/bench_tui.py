@@ -168,7 +168,6 @@ async def measure_long(path: Path) -> dict:
                 return strip
 
             TranscriptView.render_line = render_line
-            code_id = bench.code_for_key(3)
             latencies: list[float] = []
             try:
                 for _ in range(20):

@@ -36,11 +36,6 @@ class ImportReport:
         return f"{line} Already in the project: {matched}." if matched else line
 
 
-def counted(number: int, plural: str) -> str:
-    """`1 code`, `2 codes`."""
-    return f"{number} {plural[:-1] if number == 1 and plural.endswith('s') else plural}"
-
-
 @dataclass
 class ExportReport:
     """What an export wrote and what REFI-QDA has no place for."""
